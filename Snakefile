@@ -1,0 +1,26 @@
+# ReefCLR: self-supervised audio embeddings for coral-reef soundscapes, end to end.
+# Table of contents only; the logic lives in workflow_scripts/reefclr/.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "report/workflow.rst"
+
+
+include: "rules/common.smk"
+include: "rules/data.smk"
+include: "rules/cache.smk"
+include: "rules/pretrain.smk"
+include: "rules/embed.smk"
+include: "rules/evaluate.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    input:
+        get_final_outputs(),
+    default_target: True

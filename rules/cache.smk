@@ -1,0 +1,26 @@
+# Clip manifest -> per-shard cache of 8 kHz waveforms and mel power spectrograms.
+
+
+rule build_spectrogram_cache:
+    input:
+        manifest="results/manifests/{dataset}.parquet",
+        audio=get_data_root_input,
+    output:
+        wave="results/cache/{dataset}/shard-{shard}/wave.npy",
+        mel="results/cache/{dataset}/shard-{shard}/mel.npy",
+        index="results/cache/{dataset}/shard-{shard}/index.parquet",
+    log:
+        "logs/build_spectrogram_cache/{dataset}/shard-{shard}.log",
+    benchmark:
+        "benchmarks/build_spectrogram_cache/{dataset}/shard-{shard}.tsv"
+    params:
+        root=config["data"]["root"],
+        spectrogram=config["spectrogram"],
+        segment=config["segment"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+    conda:
+        "../envs/torch.yaml"
+    script:
+        "../workflow_scripts/build_spectrogram_cache.py"

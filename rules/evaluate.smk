@@ -1,0 +1,55 @@
+# Embeddings -> the study's scores per embedder x test set.
+
+
+rule fit_random_forest:
+    input:
+        "results/embeddings/{embedder}/{dataset}.parquet",
+    output:
+        "results/evaluation/rf/{embedder}/{dataset}.json",
+    log:
+        "logs/fit_random_forest/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/fit_random_forest/{embedder}/{dataset}.tsv"
+    params:
+        rf=config["evaluation"]["rf"],
+    threads: 1
+    conda:
+        "../envs/eval.yaml"
+    script:
+        "../workflow_scripts/fit_random_forest.py"
+
+
+rule cluster_embeddings:
+    input:
+        "results/embeddings/{embedder}/{dataset}.parquet",
+    output:
+        "results/evaluation/cluster/{embedder}/{dataset}.json",
+    log:
+        "logs/cluster_embeddings/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/cluster_embeddings/{embedder}/{dataset}.tsv"
+    params:
+        cluster=config["evaluation"]["cluster"],
+    threads: 1
+    conda:
+        "../envs/eval.yaml"
+    script:
+        "../workflow_scripts/cluster_embeddings.py"
+
+
+rule embed_umap_2d:
+    input:
+        "results/embeddings/{embedder}/{dataset}.parquet",
+    output:
+        "results/evaluation/umap2d/{embedder}/{dataset}.parquet",
+    log:
+        "logs/embed_umap_2d/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/embed_umap_2d/{embedder}/{dataset}.tsv"
+    params:
+        umap=config["evaluation"]["umap2d"],
+    threads: 1
+    conda:
+        "../envs/eval.yaml"
+    script:
+        "../workflow_scripts/embed_umap_2d.py"

@@ -1,0 +1,34 @@
+# Cached pretraining clips -> the SimCLR-trained ReefCLR encoder.
+
+
+rule pretrain_simclr:
+    input:
+        get_pretrain_cache,
+    output:
+        encoder="results/models/reefclr/encoder.pt",
+        history="results/models/reefclr/train_log.csv",
+        curve=report(
+            "results/models/reefclr/loss_curve.png",
+            caption="../report/loss_curve.rst",
+            category="Pretraining",
+        ),
+        card="results/models/reefclr/model_card.json",
+    log:
+        "logs/pretrain_simclr/reefclr.log",
+    benchmark:
+        "benchmarks/pretrain_simclr/reefclr.tsv"
+    params:
+        pretrain=config["pretrain"],
+        model_input=config["model_input"],
+        spectrogram=config["spectrogram"],
+        seed=config["seed"],
+        run_hash=get_run_hash(),
+        checkpoint="results/models/reefclr/checkpoints/last.pt",
+    threads: 8
+    resources:
+        gpu=get_pretrain_gpus(),
+        mem_mb=8000,
+    conda:
+        "../envs/torch.yaml"
+    script:
+        "../workflow_scripts/pretrain_simclr.py"

@@ -1,0 +1,65 @@
+# Per-job scores -> the study's tables, figures for the report.
+
+
+rule aggregate_tables:
+    input:
+        rf=per_pair("results/evaluation/rf/{embedder}/{dataset}.json"),
+        cluster=per_pair("results/evaluation/cluster/{embedder}/{dataset}.json"),
+    output:
+        rf=report(
+            "results/tables/RF_results.csv",
+            caption="../report/rf_table.rst",
+            category="Tables",
+        ),
+        chisq=report(
+            "results/tables/chisq_results.csv",
+            caption="../report/chisq_table.rst",
+            category="Tables",
+        ),
+        long="results/tables/scores_long.csv",
+        long_parquet="results/tables/scores_long.parquet",
+    log:
+        "logs/aggregate_tables/all.log",
+    benchmark:
+        "benchmarks/aggregate_tables/all.tsv"
+    threads: 1
+    conda:
+        "../envs/eval.yaml"
+    script:
+        "../workflow_scripts/aggregate_tables.py"
+
+
+rule plot_figures:
+    input:
+        rf="results/tables/RF_results.csv",
+        chisq="results/tables/chisq_results.csv",
+        coords=per_pair("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
+    output:
+        umap=report(
+            "results/figures/umap_grid.png",
+            caption="../report/umap_grid.rst",
+            category="Figures",
+        ),
+        f1=report(
+            "results/figures/test_f1.png",
+            caption="../report/test_f1.rst",
+            category="Figures",
+        ),
+        chisq=report(
+            "results/figures/chisq.png",
+            caption="../report/chisq.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/plot_figures/all.log",
+    benchmark:
+        "benchmarks/plot_figures/all.tsv"
+    params:
+        figures=config["figures"],
+        embedders=EMBEDDERS,
+        datasets=TEST_SETS,
+    threads: 1
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../workflow_scripts/plot_figures.py"

@@ -1,0 +1,36 @@
+"""Shared test helpers: the package on sys.path, audio written into tmp_path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow_scripts"))
+
+
+def write_tone(path: Path, sr: int = 16000, seconds: float = 4.0, channels: int = 1, freq: float = 440.0,
+               subtype: str = "PCM_16", seed: int = 0) -> Path:
+    """A tone plus noise, written as a real audio file."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(sr * seconds)) / sr
+    x = 0.3 * np.sin(2 * np.pi * freq * t) + 0.05 * rng.standard_normal(len(t))
+    if channels > 1:
+        x = np.stack([x * (c + 1) / channels for c in range(channels)], axis=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(str(path), x.astype(np.float32), sr, subtype=subtype)
+    return path
+
+
+@pytest.fixture
+def segment_cfg() -> dict:
+    return {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+
+
+@pytest.fixture
+def spec_cfg() -> dict:
+    return {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}

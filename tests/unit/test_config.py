@@ -1,0 +1,93 @@
+"""Schema validation, defaults, and the paper preset against the study's protocol."""
+
+import copy
+
+import pytest
+import yaml
+from conftest import REPO
+from reefclr.config import ConfigError, load_schema, validate_config
+
+SCHEMA = load_schema(REPO / "schemas/config.schema.yaml")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Snakemake's --configfile merge: dicts recursively, everything else replaced."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _load(*names: str) -> dict:
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    for name in names:
+        cfg = _merge(cfg, yaml.safe_load((REPO / name).read_text()))
+    return validate_config(cfg, SCHEMA)
+
+
+def test_demo_config_validates_and_fills_defaults():
+    cfg = _load()
+    assert cfg["data"]["datasets"][1]["shards"] == 1  # schema default inside a list item
+    assert cfg["evaluation"]["rf"]["version"] == 1
+    assert cfg["evaluation"]["umap2d"]["n_components"] == 2
+
+
+def test_minimal_config_gets_every_default():
+    cfg = validate_config({"data": {"root": "x", "datasets": [
+        {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "p"},
+        {"id": "test_a", "role": "test", "format": "raven", "audio": "a", "annotations": "b"}]}}, SCHEMA)
+    assert cfg["spectrogram"] == {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64,
+                                  "win_length": 512, "batch_size": 64, "version": 1}
+    assert cfg["pretrain"]["temperature"] == 0.1
+    assert cfg["evaluation"]["cluster"]["umap"]["n_neighbors"] == 50
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["evaluation"]["rf"].update(n_trees=5), "evaluation.rf: Additional properties"),
+    (lambda c: c["evaluation"]["rf"].update(test_size=1.5), "evaluation.rf.test_size: 1.5 is greater"),
+    (lambda c: c["pretrain"].update(steps="many"), "pretrain.steps: 'many' is not of type 'integer'"),
+    (lambda c: c["data"]["datasets"][1].update(format="excel"), "data.datasets[1].format: 'excel' is not one of"),
+    (lambda c: c["data"]["datasets"][1].pop("audio"), "data.datasets[1]: 'audio' is a required property"),
+    (lambda c: c["embed"].update(embedders=["reefclr", "openl3"]), "embed.embedders[1]: 'openl3' is not one of"),
+    (lambda c: c["data"]["datasets"].append(dict(c["data"]["datasets"][1])), "duplicate id(s) ['test_kenya']"),
+])
+def test_errors_name_the_key(edit, message):
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
+    edit(cfg)
+    with pytest.raises(ConfigError) as err:
+        validate_config(cfg, SCHEMA)
+    assert message in str(err.value)
+
+
+def test_ci_preset_validates():
+    cfg = _load("presets/ci.yaml")
+    assert cfg["pretrain"]["steps"] < 20
+
+
+def test_paper_preset_matches_the_protocol():
+    """Each value of shared/paper-protocol.md, transcribed."""
+    cfg = _load("presets/paper.yaml")
+    assert cfg["demo"]["enabled"] is False
+    assert cfg["segment"]["clip_s"] == 1.92
+    assert cfg["spectrogram"] | {"batch_size": None} == {
+        "sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512,
+        "batch_size": None, "version": 1}
+    assert cfg["model_input"] == {"image_size": 224, "scale": "power"}
+    p = cfg["pretrain"]
+    assert (p["encoder"], p["projection_dim"], p["temperature"], p["batch_size"], p["steps"]) == (
+        "resnet50", 128, 0.1, 512, 5400)
+    assert (p["lr"], p["weight_decay"], p["warmup_fraction"], p["checkpoint_every"]) == (0.6, 1e-6, 0.1, 300)
+    assert (p["crop_min_scale"], p["augment_p"]) == (0.6, 0.5)
+    ev = cfg["evaluation"]
+    assert ev["rf"] | {"version": 1} == {"n_estimators": 100, "test_size": 0.2, "random_state": 0, "version": 1}
+    assert ev["cluster"]["umap"] | {"metric": "euclidean"} == {
+        "n_components": 10, "n_neighbors": 50, "min_dist": 0.0, "random_state": 0, "metric": "euclidean"}
+    assert (ev["cluster"]["damping"], ev["cluster"]["random_state"]) == (0.9, 0)
+    assert (ev["umap2d"]["n_neighbors"], ev["umap2d"]["min_dist"], ev["umap2d"]["random_state"]) == (30, 0.5, 0)
+    tests = {d["id"]: d for d in cfg["data"]["datasets"] if d["role"] == "test"}
+    assert sorted(tests) == sorted(f"test_{x}" for x in
+                                   ("kenya", "bermuda", "florida", "indonesia", "australia", "french_polynesia"))
+    assert all(d["format"] == "dataset_json" and d["data_type"] == "test_data" and d["dataset"] == i
+               for i, d in tests.items())
+    pretrain = [d for d in cfg["data"]["datasets"] if d["role"] == "pretrain"]
+    assert [d["data_type"] for d in pretrain] == ["train_data"]

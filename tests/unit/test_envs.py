@@ -1,0 +1,93 @@
+"""Each rule's conda env holds what its script imports, at the versions pip installs."""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import REPO
+
+# import name -> conda-forge package name
+CONDA_NAME = {"torch": "pytorch", "soundfile": "pysoundfile", "soxr": "python-soxr", "sklearn": "scikit-learn",
+              "yaml": "pyyaml", "matplotlib": "matplotlib-base", "umap": "umap-learn", "PIL": "pillow"}
+PIP_NAME = {"pytorch": "torch", "pysoundfile": "soundfile", "python-soxr": "soxr", "matplotlib-base": "matplotlib"}
+STDLIB = set(sys.stdlib_module_names) | {"reefclr", "snakemake"}
+
+
+def imports_of(path: Path, seen: set[Path]) -> set[str]:
+    """Top-level third-party imports of a file and, transitively, of the reefclr modules it imports."""
+    if path in seen:
+        return set()
+    seen.add(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [(a.name, 0) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [(node.module or "", node.level)]
+            if node.level == 0 and node.module == "reefclr":
+                names += [(f"reefclr.{a.name}", 0) for a in node.names]
+        else:
+            continue
+        for name, level in names:
+            if level or name.startswith("reefclr"):
+                base = path.parent if level else REPO / "workflow_scripts"
+                for _ in range(max(0, level - 1)):
+                    base = base.parent
+                rel = name.removeprefix("reefclr").lstrip(".") if not level else name
+                target = (REPO / "workflow_scripts/reefclr") if not level else base
+                for part in filter(None, rel.split(".")):
+                    target = target / part
+                for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                    if candidate.exists():
+                        found |= imports_of(candidate, seen)
+            elif name.split(".")[0] not in STDLIB:
+                found.add(name.split(".")[0])
+    return found
+
+
+def rules_with_env():
+    """(rule, env file, script) for every rule of rules/*.smk."""
+    for smk in sorted((REPO / "rules").glob("*.smk")):
+        text = smk.read_text()
+        for block in re.split(r"\nrule ", text)[1:]:
+            name = block.split(":")[0]
+            env = re.search(r'conda:\s*\n\s*"\.\./(envs/[^"]+)"', block)
+            script = re.search(r'script:\s*\n\s*"\.\./([^"]+)"', block)
+            yield name, env and env.group(1), script and script.group(1)
+
+
+def env_packages(env_file: str) -> dict[str, str]:
+    deps = yaml.safe_load((REPO / env_file).read_text())["dependencies"]
+    return {d.split("=")[0].strip(): d.split("=", 1)[1].strip() for d in deps if isinstance(d, str)}
+
+
+def test_every_rule_has_env_log_benchmark():
+    rules = list(rules_with_env())
+    assert len(rules) >= 10
+    for name, env, script in rules:
+        assert env and script, name
+        assert (REPO / env).exists() and (REPO / script).exists(), name
+
+
+def test_envs_cover_imports():
+    for name, env, script in rules_with_env():
+        pkgs = env_packages(env)
+        needed = imports_of(REPO / script, set()) | {"yaml", "jsonschema"}  # the Snakefile's own imports
+        missing = sorted(m for m in needed if CONDA_NAME.get(m, m) not in pkgs)
+        assert not missing, f"rule {name}: {env} lacks {missing}"
+
+
+def test_env_versions_match_requirements():
+    pins = dict(line.split("==") for line in (REPO / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    for env in sorted((REPO / "envs").glob("*.yaml")):
+        data = yaml.safe_load(env.read_text())
+        assert data["channels"][-1] == "nodefaults", env.name
+        for pkg, version in env_packages(f"envs/{env.name}").items():
+            if pkg == "python":
+                continue
+            pip = PIP_NAME.get(pkg, pkg)
+            assert pip in pins, f"{env.name}: {pkg} is not pinned in requirements.txt"
+            assert pins[pip].startswith(version + "."), f"{env.name}: {pkg} ={version} vs pip {pins[pip]}"

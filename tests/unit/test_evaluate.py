@@ -1,0 +1,71 @@
+"""The study's RF and clustering scores, checked against scikit-learn and scipy."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from reefclr import aggregate, evaluate
+from scipy.stats import chi2_contingency
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+
+RF = {"n_estimators": 50, "test_size": 0.2, "random_state": 0}
+CLUSTER = {"umap": {"n_components": 5, "n_neighbors": 15, "min_dist": 0.0, "metric": "euclidean",
+                    "random_state": 0}, "damping": 0.9, "max_iter": 200, "random_state": 0}
+
+
+def blobs(n_per=40, sep=6.0, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.standard_normal((n_per, 8)) + sep * k for k in range(3)]).astype(np.float32)
+    y = np.repeat(["a", "b", "c"], n_per)
+    return x, y
+
+
+def test_random_forest_is_the_study_protocol():
+    x, y = blobs(sep=0.7)
+    scores = evaluate.random_forest(x, y, RF)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
+    rf = RandomForestClassifier(n_estimators=50, random_state=0).fit(x_tr, y_tr)
+    assert scores["test_f1"] == pytest.approx(f1_score(y_te, rf.predict(x_te), average="weighted"))
+    assert (scores["n_train"], scores["n_test"], scores["n_classes"]) == (96, 24, 3)
+    assert evaluate.random_forest(x, y, RF) == scores  # deterministic
+
+
+def test_cramers_v_against_chi2():
+    table = np.array([[10, 0], [0, 10], [5, 5]])
+    chi2 = chi2_contingency(table)[0]
+    assert evaluate.cramers_v(table, chi2) == pytest.approx(np.sqrt(chi2 / (30 * 1)))
+    assert evaluate.cramers_v(np.array([[10, 0], [0, 10]]), chi2_contingency(np.array([[10, 0], [0, 10]]),
+                                                                            correction=False)[0]) == pytest.approx(1)
+
+
+def test_cluster_scores_on_separable_blobs():
+    x, y = blobs()
+    scores = evaluate.cluster_scores(x, y, CLUSTER)
+    table = pd.crosstab(np.zeros(len(y)), y)  # sanity of the shape used
+    assert table.shape == (1, 3)
+    assert scores["num_clusters"] >= 3 and scores["p_value"] < 1e-10
+    assert scores["ami"] > 0.5 and 0 < scores["cramers_v"] <= 1
+
+
+def test_umap_caps_neighbours_for_small_sets():
+    x, _ = blobs(n_per=5)
+    out = evaluate.umap_embed(x, CLUSTER["umap"] | {"n_neighbors": 50, "n_components": 2})
+    assert out.shape == (15, 2) and np.isfinite(out).all()
+
+
+def test_tables_have_the_reference_schema():
+    ref_rf = pd.read_csv(__import__("conftest").REPO / "tests/data/reference/RF_results-20230831_005133.csv")
+    ref_chi = pd.read_csv(__import__("conftest").REPO / "tests/data/reference/chisq_results-20230901_001119.csv")
+    rf = [dict(embedder=e, dataset=d, **{f"{s}_{m}": 0.5 for s in ("test", "train")
+                                        for m in ("accuracy", "precision", "recall", "f1")})
+          for d in ("test_kenya", "test_bermuda") for e in ("reefclr", "mel_stats")]
+    table = aggregate.rf_table(rf)
+    assert list(table.columns) == list(ref_rf.columns)
+    assert list(table["Location"]) == ["bermuda", "bermuda", "kenya", "kenya"]
+    assert list(table["Embedding"][:2]) == ["ReefCLR", "MelStats"]
+    chi = aggregate.chisq_table([dict(embedder="reefclr", dataset="test_kenya", num_clusters=3, chi2_stat=1.0,
+                                      p_value=0.5)])
+    assert list(chi.columns) == list(ref_chi.columns)
+    assert chi.dtypes.to_dict() == ref_chi.dtypes.to_dict()
+    assert table.dtypes.to_dict() == ref_rf.dtypes.to_dict()

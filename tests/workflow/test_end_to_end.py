@@ -1,0 +1,90 @@
+"""A real run of presets/ci.yaml: tables, figures, report, and what a change reruns."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REPO, copy_workflow, planned_rules, snakemake
+from PIL import Image
+
+EMBEDDERS = ["ReefCLR", "RandomInit", "MelStats"]
+LOCATIONS = ["australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    wf = copy_workflow(tmp_path_factory.mktemp("e2e") / "wf")
+    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
+    report = snakemake(wf, "--configfile", "presets/ci.yaml", "--report", "results/report.html")
+    assert report.returncode == 0, report.stderr[-3000:]
+    return wf
+
+
+def test_rf_table(finished):
+    rf = pd.read_csv(finished / "results/tables/RF_results.csv")
+    ref = pd.read_csv(REPO / "tests/data/reference/RF_results-20230831_005133.csv")
+    assert list(rf.columns) == list(ref.columns)
+    assert sorted(zip(rf.Embedding, rf.Location)) == sorted((e, loc) for e in EMBEDDERS for loc in LOCATIONS)
+    metrics = rf.drop(columns=["Embedding", "Location"])
+    assert ((metrics >= 0) & (metrics <= 1)).all().all()
+    assert rf["Train F1"].min() > 0.5
+
+
+def test_chisq_table(finished):
+    chi = pd.read_csv(finished / "results/tables/chisq_results.csv")
+    ref = pd.read_csv(REPO / "tests/data/reference/chisq_results-20230901_001119.csv")
+    assert list(chi.columns) == list(ref.columns)
+    assert len(chi) == len(EMBEDDERS) * len(LOCATIONS)
+    assert (chi.Num_Clusters >= 1).all() and (chi.Chi2_Stat >= 0).all() and chi.P_Value.between(0, 1).all()
+
+
+def test_long_table(finished):
+    long = pd.read_parquet(finished / "results/tables/scores_long.parquet")
+    assert set(long.protocol) == {"rf", "cluster"}
+    assert {"test_f1", "cramers_v", "ami", "ari"} <= set(long.metric)
+
+
+@pytest.mark.parametrize("name", ["umap_grid.png", "test_f1.png", "chisq.png"])
+def test_figures_are_not_blank(finished, name):
+    img = np.asarray(Image.open(finished / "results/figures" / name).convert("L"), dtype=float)
+    assert img.shape[0] > 200 and img.shape[1] > 300
+    assert img.std() > 10 and (img < 128).mean() > 0.005  # ink on the page
+
+
+def test_training_outputs_and_report(finished):
+    history = pd.read_csv(finished / "results/models/reefclr/train_log.csv")
+    assert list(history.step) == list(range(1, 7)) and np.isfinite(history.loss).all()
+    html = (finished / "results/report.html").read_text(errors="ignore")
+    assert len(html) > 10_000 and "umap_grid.png" in html and "RF_results.csv" in html
+    for log in ("pretrain_simclr/reefclr.log", "aggregate_tables/all.log"):
+        assert (finished / "logs" / log).exists()
+
+
+def test_nothing_to_do_after_the_run(finished):
+    assert planned_rules(finished, "--configfile", "presets/ci.yaml") == {}
+
+
+def _override(wf, text):
+    (wf / "change.yaml").write_text(text)
+    return planned_rules(wf, "--configfile", "presets/ci.yaml", "change.yaml")
+
+
+def test_rf_change_reruns_only_rf_and_below(finished):
+    counts = _override(finished, "evaluation:\n  rf:\n    n_estimators: 21\n")
+    assert counts == {"fit_random_forest": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+
+
+def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
+    counts = _override(finished, "evaluation:\n  umap2d:\n    min_dist: 0.4\n")
+    assert counts == {"embed_umap_2d": 18, "plot_figures": 1, "all": 1}
+
+
+def test_clustering_change_reruns_only_clustering_and_below(finished):
+    counts = _override(finished, "evaluation:\n  cluster:\n    damping: 0.8\n")
+    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+
+
+def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
+    counts = _override(finished, "model_input:\n  image_size: 40\n")
+    assert "build_spectrogram_cache" not in counts and "segment_recordings" not in counts
+    assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 12  # mel_stats untouched

@@ -1,0 +1,22 @@
+"""Build the waveform + mel cache of one dataset shard."""
+
+import pandas as pd
+import torch
+from reefclr import cache, manifest
+from reefclr.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+torch.set_num_threads(snakemake.threads)
+clips = pd.read_parquet(snakemake.input.manifest)
+manifest.validate(clips, snakemake.input.manifest)
+cache.build_shard(
+    clips,
+    int(snakemake.wildcards.shard),
+    snakemake.params.root,
+    snakemake.params.spectrogram,
+    snakemake.params.segment["clip_s"],
+    snakemake.params.segment["channel"],
+    snakemake.output.wave,
+    snakemake.output.mel,
+    snakemake.output.index,
+)

@@ -1,0 +1,116 @@
+"""SimCLR views made on the device, in batch, from cached mel power spectrograms.
+
+Each transform fires per clip with probability ``p`` (the study used p=0.5 for each of its
+waveform augmentations): gain (-10..+5 dB), additive white noise (amplitude 1e-4..5e-4,
+added as its expected mel power), a frequency shift (a proxy for pitch shift), a circular
+time shift, and time/frequency masking; then a random resized crop (scale ``min_scale``..1,
+aspect 3/4..4/3) of the spectrogram image, resized to ``image_size``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from .spectrogram import power_to_db
+
+
+def _fire(n: int, p: float, g: torch.Generator, device) -> torch.Tensor:
+    return torch.rand(n, generator=g, device=device) < p
+
+
+def _uniform(n: int, lo: float, hi: float, g: torch.Generator, device) -> torch.Tensor:
+    return lo + (hi - lo) * torch.rand(n, generator=g, device=device)
+
+
+def augment_mel(mel: torch.Tensor, noise_floor: torch.Tensor, p: float, g: torch.Generator) -> torch.Tensor:
+    """Random spectro-temporal augmentations of a (B, n_mels, T) power batch.
+
+    ``noise_floor`` (n_mels,) is the mel power of unit-variance white noise.
+    """
+    b, n_mels, t = mel.shape
+    dev = mel.device
+    x = mel.clone()
+    gain_db = torch.where(_fire(b, p, g, dev), _uniform(b, -10, 5, g, dev), torch.zeros(b, device=dev))
+    x = x * (10.0 ** (gain_db / 10.0)).view(b, 1, 1)
+    amp = torch.where(_fire(b, p, g, dev), _uniform(b, 1e-4, 5e-4, g, dev), torch.zeros(b, device=dev))
+    expo = -torch.log(torch.rand(x.shape, generator=g, device=dev).clamp_min(1e-12))  # |N|^2 of noise bins
+    x = x + amp.square().view(b, 1, 1) * noise_floor.view(1, n_mels, 1) * expo
+    shift_f = torch.where(_fire(b, p, g, dev), torch.randint(-4, 13, (b,), generator=g, device=dev), 0)
+    shift_t = torch.where(_fire(b, p, g, dev), torch.randint(0, t, (b,), generator=g, device=dev), 0)
+    x = _roll_rows(x, shift_f, dim=1, fill_low=True)
+    x = _roll_rows(x, shift_t, dim=2, fill_low=False)
+    x = _mask(x, _fire(b, p, g, dev), n_mels // 8, dim=1, g=g)
+    x = _mask(x, _fire(b, p, g, dev), t // 8, dim=2, g=g)
+    return x
+
+
+def _roll_rows(x: torch.Tensor, shift: torch.Tensor, dim: int, fill_low: bool) -> torch.Tensor:
+    """Per-item shift along ``dim``: circular in time; in frequency, upward with the vacated
+    low bins set to the item's minimum (so energy does not wrap from the top)."""
+    size = x.shape[dim]
+    idx = torch.arange(size, device=x.device).view(1, -1)
+    src = (idx - shift.view(-1, 1)) % size  # (B, size)
+    shape = [x.shape[0], 1, 1]
+    shape[dim] = size
+    gathered = torch.gather(x, dim, src.view(shape).expand_as(x))
+    if not fill_low:
+        return gathered
+    wrapped = ((idx - shift.view(-1, 1)) < 0) | ((idx - shift.view(-1, 1)) >= size)
+    floor = x.flatten(1).amin(dim=1).view(-1, 1, 1)
+    return torch.where(wrapped.view(shape), floor.expand_as(x), gathered)
+
+
+def _mask(x: torch.Tensor, fire: torch.Tensor, max_width: int, dim: int, g: torch.Generator) -> torch.Tensor:
+    """Zero a random band of up to ``max_width`` bins along ``dim`` for the items that fire."""
+    b, size = x.shape[0], x.shape[dim]
+    width = torch.randint(0, max(1, max_width) + 1, (b,), generator=g, device=x.device)
+    start = (torch.rand(b, generator=g, device=x.device) * (size - width + 1)).long()
+    idx = torch.arange(size, device=x.device).view(1, -1)
+    band = (idx >= start.view(-1, 1)) & (idx < (start + width).view(-1, 1)) & fire.view(-1, 1)
+    shape = [b, 1, 1]
+    shape[dim] = size
+    return x.masked_fill(band.view(shape), 0.0)
+
+
+def random_resized_crop(
+    x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator
+) -> torch.Tensor:
+    """(B, C, H, W) -> (B, C, S, S): crop of area fraction U(min_scale, 1) and aspect
+    ratio log-U(3/4, 4/3) at a random place, resized bilinearly."""
+    b = x.shape[0]
+    dev = x.device
+    area = _uniform(b, min_scale, 1.0, g, dev)
+    log_ratio = _uniform(b, math.log(3 / 4), math.log(4 / 3), g, dev)
+    ratio = torch.exp(log_ratio)
+    w = torch.sqrt(area * ratio).clamp(max=1.0)  # fraction of the width
+    h = torch.sqrt(area / ratio).clamp(max=1.0)
+    cx = (torch.rand(b, generator=g, device=dev) * 2 - 1) * (1 - w)  # centre in [-1, 1] coordinates
+    cy = (torch.rand(b, generator=g, device=dev) * 2 - 1) * (1 - h)
+    theta = torch.zeros(b, 2, 3, device=dev, dtype=x.dtype)
+    theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = w, cx, h, cy
+    grid = F.affine_grid(theta, (b, x.shape[1], image_size, image_size), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+class DeviceViews:
+    """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device."""
+
+    def __init__(self, noise_floor: torch.Tensor, image_size: int, scale: str, p: float, min_scale: float):
+        self.noise_floor, self.image_size, self.scale = noise_floor, image_size, scale
+        self.p, self.min_scale = p, min_scale
+
+    def __call__(self, mel: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+        x = augment_mel(mel, self.noise_floor.to(mel.device), self.p, g)
+        if self.scale == "db":
+            x = power_to_db(x)
+        x = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g)
+        return x.expand(-1, 3, -1, -1)  # (B, 3, S, S)
+
+
+def white_noise_mel_power(basis: torch.Tensor, window: torch.Tensor) -> torch.Tensor:
+    """Expected mel power of unit-variance white noise: basis @ (sum(window^2) per bin)."""
+    per_bin = window.square().sum() * torch.ones(basis.shape[1], dtype=basis.dtype)
+    return basis @ per_bin

@@ -1,0 +1,87 @@
+"""Config validation against ``schemas/config.schema.yaml``, with defaults filled in.
+
+Runs in the Snakefile before any job. Errors name the offending key path, e.g.
+``config: evaluation.rf.test_size: 1.5 is greater than the maximum of 0.9``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator, validators
+
+
+class ConfigError(ValueError):
+    """The config does not match the schema."""
+
+
+def _with_defaults(validator_class):
+    """Extend a validator so that ``default`` values of missing properties are inserted."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, subschema in properties.items():
+                if "default" in subschema and name not in instance:
+                    instance[name] = copy.deepcopy(subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return validators.extend(validator_class, {"properties": set_defaults})
+
+
+_DefaultFillingValidator = _with_defaults(Draft202012Validator)
+
+
+def load_schema(path: str | Path) -> dict:
+    """Read a YAML/JSON schema file."""
+    return yaml.safe_load(Path(path).read_text())
+
+
+def validate_config(config: dict, schema: dict) -> dict:
+    """Fill defaults into ``config`` in place and raise :class:`ConfigError` on any violation.
+
+    Defaults are filled in a first pass (so that nested defaults exist), then the filled
+    config is validated strictly; every error is reported, not only the first.
+    """
+    filler = _DefaultFillingValidator(schema)
+    for _ in filler.iter_errors(config):
+        pass  # the first pass only inserts defaults
+    errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"config: {_key_path(e.absolute_path)}: {e.message}" for e in errors]
+        raise ConfigError("invalid config:\n  " + "\n  ".join(lines))
+    _check_cross_fields(config)
+    return config
+
+
+def _key_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def _check_cross_fields(config: dict) -> None:
+    """Constraints that JSON Schema cannot express."""
+    datasets = config["data"]["datasets"]
+    ids = [d["id"] for d in datasets]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"invalid config:\n  config: data.datasets: duplicate id(s) {dupes}")
+    roles = {d["role"] for d in datasets}
+    for role in ("pretrain", "test"):
+        if role not in roles and (role == "test" or "reefclr" in config["embed"]["embedders"]):
+            raise ConfigError(
+                f"invalid config:\n  config: data.datasets: no dataset with role '{role}' "
+                "(needed by the embedders and evaluation listed in the config)"
+            )
+
+
+def slice_hash(*parts) -> str:
+    """A short, stable hash of config slices (for provenance and resume checks)."""
+    blob = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

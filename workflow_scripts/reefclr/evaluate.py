@@ -1,0 +1,88 @@
+"""The study's evaluation of one embedder on one test set.
+
+Random forest: ``RandomForestClassifier(random_state=0)`` on an 80/20 split stratified by
+label (``random_state=0``); weighted accuracy, precision, recall and F1 on train and test.
+Clustering: UMAP to 10-D -> affinity propagation -> chi-square test of independence on the
+cluster x class table (plus size-free scores: Cramer's V, AMI, ARI).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import AffinityPropagation
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import (accuracy_score, adjusted_mutual_info_score, adjusted_rand_score,
+                             precision_recall_fscore_support)
+from sklearn.model_selection import train_test_split
+
+log = logging.getLogger(__name__)
+
+
+def embedding_matrix(df: pd.DataFrame) -> np.ndarray:
+    """The (clips, dim) float32 matrix of an embeddings table (columns e0000, e0001, ...)."""
+    cols = [c for c in df.columns if c.startswith("e") and c[1:].isdigit()]
+    return df[cols].to_numpy(np.float32)
+
+
+def weighted_scores(y_true, y_pred) -> dict[str, float]:
+    """Accuracy, and precision, recall and F1 with ``average='weighted'``."""
+    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="weighted", zero_division=0)
+    return {"accuracy": accuracy_score(y_true, y_pred), "precision": p, "recall": r, "f1": f}
+
+
+def random_forest(x: np.ndarray, y: np.ndarray, cfg: dict, n_jobs: int = 1) -> dict:
+    """The study's RF protocol; returns train_* and test_* scores and split sizes."""
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=cfg["test_size"], stratify=y,
+                                              random_state=cfg["random_state"])
+    rf = RandomForestClassifier(n_estimators=cfg["n_estimators"], random_state=cfg["random_state"], n_jobs=n_jobs)
+    rf.fit(x_tr, y_tr)
+    out = {f"test_{k}": v for k, v in weighted_scores(y_te, rf.predict(x_te)).items()}
+    out |= {f"train_{k}": v for k, v in weighted_scores(y_tr, rf.predict(x_tr)).items()}
+    return out | {"n_train": len(y_tr), "n_test": len(y_te), "n_classes": len(np.unique(y))}
+
+
+def umap_embed(x: np.ndarray, cfg: dict) -> np.ndarray:
+    """UMAP with n_neighbors capped below the number of points (logged)."""
+    import umap
+
+    n_neighbors = cfg["n_neighbors"]
+    if n_neighbors >= len(x):
+        log.warning("n_neighbors %d >= %d points; using %d", n_neighbors, len(x), len(x) - 1)
+        n_neighbors = len(x) - 1
+    reducer = umap.UMAP(n_components=cfg["n_components"], n_neighbors=n_neighbors, min_dist=cfg["min_dist"],
+                        metric=cfg["metric"], random_state=cfg["random_state"])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="n_jobs value .* overridden")
+        return reducer.fit_transform(x).astype(np.float32)
+
+
+def cramers_v(table: np.ndarray, chi2: float) -> float:
+    """Cramer's V = sqrt(chi2 / (n * (min(rows, cols) - 1)))."""
+    n = table.sum()
+    k = min(table.shape) - 1
+    return float(np.sqrt(chi2 / (n * k))) if n > 0 and k > 0 else 0.0
+
+
+def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict) -> dict:
+    """UMAP -> affinity propagation -> chi-square, Cramer's V, AMI, ARI."""
+    from scipy.stats import chi2_contingency
+
+    reduced = umap_embed(x, cfg["umap"])
+    ap = AffinityPropagation(damping=cfg["damping"], max_iter=cfg["max_iter"], random_state=cfg["random_state"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clusters = ap.fit_predict(reduced)
+    converged = not any("did not converge" in str(w.message) for w in caught)
+    table = pd.crosstab(clusters, y).to_numpy()
+    n_clusters = len(np.unique(clusters))
+    if table.shape[0] > 1 and table.shape[1] > 1:
+        chi2, p, dof, _ = chi2_contingency(table)
+    else:
+        chi2, p, dof = 0.0, 1.0, 0
+    return dict(num_clusters=n_clusters, chi2_stat=float(chi2), p_value=float(p), dof=int(dof),
+                cramers_v=cramers_v(table, chi2), ami=float(adjusted_mutual_info_score(y, clusters)),
+                ari=float(adjusted_rand_score(y, clusters)), converged=converged, n_points=len(y))

@@ -1,0 +1,90 @@
+"""Figures: UMAP grid, test-F1 bars, chi-square bars, training loss curve."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .aggregate import display_name, location  # noqa: E402
+
+
+def _save(fig, path, dpi: int) -> None:
+    from .atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=str(path).rsplit(".", 1)[-1])
+    plt.close(fig)
+
+
+def class_colours(labels: list[str]) -> dict[str, tuple]:
+    """One colour per class name, the same in every panel."""
+    cmap = plt.get_cmap("tab10" if len(labels) <= 10 else "tab20")
+    return {lab: cmap(i % cmap.N) for i, lab in enumerate(sorted(labels))}
+
+
+def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str], datasets: list[str],
+              path, dpi: int = 150, point_size: float = 6) -> None:
+    """Rows: embedders; columns: test sets; points coloured by class."""
+    fig, axes = plt.subplots(len(embedders), len(datasets), figsize=(3.0 * len(datasets), 2.8 * len(embedders)),
+                             squeeze=False)
+    for j, ds in enumerate(datasets):
+        labels = sorted(set().union(*(set(coords[(e, ds)]["label"]) for e in embedders)))
+        colours = class_colours(labels)
+        for i, emb in enumerate(embedders):
+            ax = axes[i][j]
+            df = coords[(emb, ds)]
+            for lab in labels:
+                sel = df[df["label"] == lab]
+                ax.scatter(sel["x"], sel["y"], s=point_size, color=colours[lab], label=lab, alpha=0.8, linewidths=0)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(location(ds))
+            if j == 0:
+                ax.set_ylabel(display_name(emb))
+        axes[-1][j].legend(loc="upper center", bbox_to_anchor=(0.5, -0.05), fontsize=7, ncol=2, frameon=False,
+                           markerscale=2)
+    fig.suptitle("2-D UMAP of each embedding, coloured by class")
+    _save(fig, path, dpi)
+
+
+def grouped_bars(table: pd.DataFrame, value: str, group: str, path, ylabel: str, title: str,
+                 dpi: int = 150, log: bool = False, reference: pd.DataFrame | None = None) -> None:
+    """Bars of ``value`` by Location, one bar per ``group`` (embedder)."""
+    locs = sorted(table["Location"].unique())
+    groups = list(dict.fromkeys(table[group]))
+    width = 0.8 / len(groups)
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(locs) * max(1, len(groups) / 3)), 3.8))
+    x = np.arange(len(locs))
+    for k, g in enumerate(groups):
+        sub = table[table[group] == g].set_index("Location").reindex(locs)
+        ax.bar(x + (k - (len(groups) - 1) / 2) * width, sub[value], width, label=g)
+    ax.set_xticks(x, locs, rotation=20)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.legend(fontsize=8, ncol=min(4, len(groups)), frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    _save(fig, path, dpi)
+
+
+def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
+    """NT-Xent loss and learning rate against step."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(history["step"], history["loss"], color="tab:blue", lw=1, alpha=0.5, label="loss")
+    if len(history) >= 5:
+        smooth = history["loss"].rolling(max(1, len(history) // 20), min_periods=1).mean()
+        ax.plot(history["step"], smooth, color="tab:blue", lw=2, label="loss (smoothed)")
+    ax.set_xlabel("step")
+    ax.set_ylabel("NT-Xent loss")
+    twin = ax.twinx()
+    twin.plot(history["step"], history["lr"], color="tab:orange", lw=1, label="learning rate")
+    twin.set_ylabel("learning rate")
+    ax.set_title("SimCLR pretraining")
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    _save(fig, path, dpi)

@@ -13,14 +13,14 @@ rule build_spectrogram_cache:
         "logs/build_spectrogram_cache/{dataset}/shard-{shard}.log",
     benchmark:
         "benchmarks/build_spectrogram_cache/{dataset}/shard-{shard}.tsv"
+    conda:
+        "../envs/torch.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
     params:
         root=config["data"]["root"],
         spectrogram=config["spectrogram"],
         segment=config["segment"],
-    threads: 1
-    resources:
-        mem_mb=2000,
-    conda:
-        "../envs/torch.yaml"
     script:
         "../workflow_scripts/build_spectrogram_cache.py"

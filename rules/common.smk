@@ -11,7 +11,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 try:
-    validate_config(config, load_schema(workflow.source_path("../schemas/config.schema.yaml")))
+    validate_config(
+        config, load_schema(workflow.source_path("../schemas/config.schema.yaml"))
+    )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 
@@ -44,15 +46,24 @@ def cache_files(dataset, name):
 
 
 def get_dataset_cache(wildcards):
-    return cache_files(wildcards.dataset, "mel.npy") + cache_files(wildcards.dataset, "index.parquet")
+    return cache_files(wildcards.dataset, "mel.npy") + cache_files(
+        wildcards.dataset, "index.parquet"
+    )
 
 
 def get_pretrain_cache(wildcards):
-    return [f for d in PRETRAIN_SETS for n in ("mel.npy", "index.parquet") for f in cache_files(d, n)]
+    return [
+        f
+        for d in PRETRAIN_SETS
+        for n in ("mel.npy", "index.parquet")
+        for f in cache_files(d, n)
+    ]
 
 
 def get_embed_weights(wildcards):
-    return "results/models/reefclr/encoder.pt" if wildcards.embedder == "reefclr" else []
+    return (
+        "results/models/reefclr/encoder.pt" if wildcards.embedder == "reefclr" else []
+    )
 
 
 def get_embedder_params(wildcards):
@@ -77,7 +88,9 @@ def get_pretrain_gpus():
 
 def get_run_hash():
     """Settings that define a pretraining run; a checkpoint resumes only the same run."""
-    return slice_hash(config["pretrain"], config["model_input"], config["spectrogram"], config["seed"])
+    return slice_hash(
+        config["pretrain"], config["model_input"], config["spectrogram"], config["seed"]
+    )
 
 
 def per_pair(pattern):

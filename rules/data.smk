@@ -8,12 +8,12 @@ rule make_demo_data:
         "logs/make_demo_data/demo.log",
     benchmark:
         "benchmarks/make_demo_data/demo.tsv"
+    conda:
+        "../envs/audio.yaml"
+    threads: 1
     params:
         demo=config["demo"],
         seed=config["seed"],
-    threads: 1
-    conda:
-        "../envs/audio.yaml"
     script:
         "../workflow_scripts/make_demo_data.py"
 
@@ -27,12 +27,12 @@ rule segment_recordings:
         "logs/segment_recordings/{dataset}.log",
     benchmark:
         "benchmarks/segment_recordings/{dataset}.tsv"
+    conda:
+        "../envs/audio.yaml"
+    threads: 1
     params:
         spec=get_dataset_spec,
         root=config["data"]["root"],
         segment=config["segment"],
-    threads: 1
-    conda:
-        "../envs/audio.yaml"
     script:
         "../workflow_scripts/segment_recordings.py"

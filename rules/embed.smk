@@ -11,13 +11,13 @@ rule extract_embeddings:
         "logs/extract_embeddings/{embedder}/{dataset}.log",
     benchmark:
         "benchmarks/extract_embeddings/{embedder}/{dataset}.tsv"
-    params:
-        embedder=get_embedder_params,
-        batch_size=config["embed"]["batch_size"],
+    conda:
+        "../envs/torch.yaml"
     threads: 2
     resources:
         mem_mb=4000,
-    conda:
-        "../envs/torch.yaml"
+    params:
+        embedder=get_embedder_params,
+        batch_size=config["embed"]["batch_size"],
     script:
         "../workflow_scripts/extract_embeddings.py"

@@ -10,11 +10,11 @@ rule fit_random_forest:
         "logs/fit_random_forest/{embedder}/{dataset}.log",
     benchmark:
         "benchmarks/fit_random_forest/{embedder}/{dataset}.tsv"
-    params:
-        rf=config["evaluation"]["rf"],
-    threads: 1
     conda:
         "../envs/eval.yaml"
+    threads: 1
+    params:
+        rf=config["evaluation"]["rf"],
     script:
         "../workflow_scripts/fit_random_forest.py"
 
@@ -28,11 +28,11 @@ rule cluster_embeddings:
         "logs/cluster_embeddings/{embedder}/{dataset}.log",
     benchmark:
         "benchmarks/cluster_embeddings/{embedder}/{dataset}.tsv"
-    params:
-        cluster=config["evaluation"]["cluster"],
-    threads: 1
     conda:
         "../envs/eval.yaml"
+    threads: 1
+    params:
+        cluster=config["evaluation"]["cluster"],
     script:
         "../workflow_scripts/cluster_embeddings.py"
 
@@ -46,10 +46,10 @@ rule embed_umap_2d:
         "logs/embed_umap_2d/{embedder}/{dataset}.log",
     benchmark:
         "benchmarks/embed_umap_2d/{embedder}/{dataset}.tsv"
-    params:
-        umap=config["evaluation"]["umap2d"],
-    threads: 1
     conda:
         "../envs/eval.yaml"
+    threads: 1
+    params:
+        umap=config["evaluation"]["umap2d"],
     script:
         "../workflow_scripts/embed_umap_2d.py"

@@ -17,6 +17,12 @@ rule pretrain_simclr:
         "logs/pretrain_simclr/reefclr.log",
     benchmark:
         "benchmarks/pretrain_simclr/reefclr.tsv"
+    conda:
+        "../envs/torch.yaml"
+    threads: 8
+    resources:
+        gpu=get_pretrain_gpus(),
+        mem_mb=8000,
     params:
         pretrain=config["pretrain"],
         model_input=config["model_input"],
@@ -24,11 +30,5 @@ rule pretrain_simclr:
         seed=config["seed"],
         run_hash=get_run_hash(),
         checkpoint="results/models/reefclr/checkpoints/last.pt",
-    threads: 8
-    resources:
-        gpu=get_pretrain_gpus(),
-        mem_mb=8000,
-    conda:
-        "../envs/torch.yaml"
     script:
         "../workflow_scripts/pretrain_simclr.py"

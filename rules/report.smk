@@ -22,9 +22,9 @@ rule aggregate_tables:
         "logs/aggregate_tables/all.log",
     benchmark:
         "benchmarks/aggregate_tables/all.tsv"
-    threads: 1
     conda:
         "../envs/eval.yaml"
+    threads: 1
     script:
         "../workflow_scripts/aggregate_tables.py"
 
@@ -54,12 +54,12 @@ rule plot_figures:
         "logs/plot_figures/all.log",
     benchmark:
         "benchmarks/plot_figures/all.tsv"
+    conda:
+        "../envs/report.yaml"
+    threads: 1
     params:
         figures=config["figures"],
         embedders=EMBEDDERS,
         datasets=TEST_SETS,
-    threads: 1
-    conda:
-        "../envs/report.yaml"
     script:
         "../workflow_scripts/plot_figures.py"

@@ -3,7 +3,7 @@
 import shutil
 
 import pytest
-from conftest import REPO, planned_rules, snakemake
+from snakerun import REPO, planned_rules, snakemake
 
 ALL_RULES = {"make_demo_data", "segment_recordings", "build_spectrogram_cache", "pretrain_simclr",
              "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
@@ -33,7 +33,8 @@ def test_bad_config_stops_before_any_job(workflow_copy):
     (workflow_copy / "bad.yaml").write_text("evaluation:\n  rf:\n    n_trees: 10\n")
     out = snakemake(workflow_copy, "-n", "--configfile", "bad.yaml")
     assert out.returncode != 0
-    assert "config: evaluation.rf: Additional properties are not allowed ('n_trees' was unexpected)" in out.stderr
+    assert "config: evaluation.rf: Additional properties are not allowed ('n_trees' was unexpected)" in (
+        out.stdout + out.stderr)
     assert not (workflow_copy / "results" / "manifests").exists()
 
 

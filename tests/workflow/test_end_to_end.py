@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, copy_workflow, planned_rules, snakemake
+from snakerun import REPO, copy_workflow, planned_rules, snakemake
 from PIL import Image
 
 EMBEDDERS = ["ReefCLR", "RandomInit", "MelStats"]

@@ -68,7 +68,7 @@ def grouped_bars(table: pd.DataFrame, value: str, group: str, path, ylabel: str,
     if log:
         ax.set_yscale("log")
     ax.set_title(title)
-    ax.legend(fontsize=8, ncol=min(4, len(groups)), frameon=False)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.grid(axis="y", alpha=0.3)
     _save(fig, path, dpi)
 

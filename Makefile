@@ -19,7 +19,7 @@ format:
 	snakefmt Snakefile rules
 
 dag:
-	$(PY) -m snakemake --rulegraph | dot -Tsvg > docs/rulegraph.svg
+	$(PY) -m snakemake --quiet --rulegraph mermaid-js > docs/rulegraph.mmd
 
 clean:
 	rm -rf results/* resources/demo logs benchmarks .snakemake

@@ -91,3 +91,13 @@ def test_env_versions_match_requirements():
             pip = PIP_NAME.get(pkg, pkg)
             assert pip in pins, f"{env.name}: {pkg} is not pinned in requirements.txt"
             assert pins[pip].startswith(version + "."), f"{env.name}: {pkg} ={version} vs pip {pins[pip]}"
+
+
+def test_pyproject_pins_equal_requirements():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
+    pinned = {line.strip() for line in (REPO / "requirements.txt").read_text().splitlines()
+              if "==" in line and not line.startswith("#")}
+    assert declared == pinned

@@ -136,3 +136,12 @@ def test_folders_unlabelled_and_per_class(tmp_path, segment_cfg):
     assert len(m) == 4 and set(m.site) == {"siteA", "siteB"} and m.label.isna().all()
     with pytest.raises(ValueError, match="escapes the data root"):
         ingest.build_manifest(spec | {"path": "../"}, tmp_path / "pre", segment_cfg)
+
+
+def test_recordings_shorter_than_a_clip_give_a_named_error(tmp_path, segment_cfg):
+    write_tone(tmp_path / "pre" / "a.wav", seconds=1.0)
+    spec = {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "pre", "label_from_folder": False,
+            "site": None, "extensions": ["wav"], "shards": 1}
+    with pytest.raises(ValueError, match="dataset pretrain: no clips"):
+        ingest.build_manifest(spec, tmp_path, segment_cfg)
+    assert len(ingest.build_manifest(spec, tmp_path, segment_cfg | {"tail": "pad"})) == 1

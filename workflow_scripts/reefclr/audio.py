@@ -93,21 +93,20 @@ def read_clips(
     starts = np.round(np.asarray(offsets_s, dtype=np.float64) * target_sr).astype(np.int64)
     out = np.zeros((len(starts), length), dtype=np.float32)
     order = np.argsort(starts, kind="stable")
-    pending = list(order)
+    nxt = 0  # next clip (in start order) still to cut
     buf = np.zeros(0, dtype=np.float32)
     buf_start = 0  # absolute sample index of buf[0]
     for block in stream_resampled(path, target_sr, channel, block_s):
         buf = np.concatenate([buf, block])
-        buf_end = buf_start + len(buf)
-        while pending and starts[pending[0]] + length <= buf_end:
-            i = pending.pop(0)
-            a = starts[i] - buf_start
-            out[i] = buf[a : a + length]
-        keep_from = (starts[pending[0]] - buf_start) if pending else len(buf)
+        while nxt < len(order) and starts[order[nxt]] + length <= buf_start + len(buf):
+            a = starts[order[nxt]] - buf_start
+            out[order[nxt]] = buf[a : a + length]
+            nxt += 1
+        keep_from = starts[order[nxt]] - buf_start if nxt < len(order) else len(buf)
         keep_from = max(0, min(keep_from, len(buf)))
         buf = buf[keep_from:]
         buf_start += keep_from
-    for i in pending:  # clips that run past the end: pad with zeros
+    for i in order[nxt:]:  # clips that run past the end: pad with zeros
         a = starts[i] - buf_start
         piece = buf[max(a, 0) : a + length]
         out[i, : len(piece)] = piece

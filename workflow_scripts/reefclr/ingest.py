@@ -50,7 +50,7 @@ def build_manifest(spec: dict, root: str | Path, segment: dict) -> pd.DataFrame:
     df["role"] = spec["role"]
     if spec["role"] == "test":
         _check_test_labels(df, spec["id"])
-    return manifest.finalize(df, spec["shards"])
+    return manifest.finalize(df, spec["shards"], f"dataset {spec['id']}")
 
 
 def _recording_rows(path: Path, root: Path, segment: dict, events: pd.DataFrame | None,

@@ -23,13 +23,13 @@ def assign_shards(clip_ids: pd.Series, n_shards: int) -> pd.Series:
     return clip_ids.map(lambda c: zlib.crc32(c.encode()) % n_shards).astype("int32")
 
 
-def finalize(rows: pd.DataFrame, n_shards: int) -> pd.DataFrame:
-    """Order columns, check keys, sort, and add the shard column."""
+def finalize(rows: pd.DataFrame, n_shards: int, where: str) -> pd.DataFrame:
+    """Order columns, check keys, sort, and add the shard column; errors start with ``where``."""
     if rows.empty:
-        raise ValueError("no clips: the dataset's recordings and annotations produced no labelled clip")
+        raise ValueError(f"{where}: no clips (no recording is as long as one clip, or no clip got a label)")
     dupes = rows["clip_id"][rows["clip_id"].duplicated()]
     if len(dupes):
-        raise ValueError(f"duplicate clip ids, e.g. {dupes.iloc[0]!r} ({len(dupes)} duplicates)")
+        raise ValueError(f"{where}: duplicate clip ids, e.g. {dupes.iloc[0]!r} ({len(dupes)} duplicates)")
     rows = rows.sort_values(["source", "offset_s"], kind="stable").reset_index(drop=True)
     rows["shard"] = assign_shards(rows["clip_id"], n_shards)
     for col in ("offset_s", "duration_s"):

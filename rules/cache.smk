@@ -22,5 +22,6 @@ rule build_spectrogram_cache:
         root=config["data"]["root"],
         spectrogram=config["spectrogram"],
         segment=config["segment"],
+        on_bad_audio=config["data"]["on_bad_audio"],
     script:
         "../workflow_scripts/build_spectrogram_cache.py"

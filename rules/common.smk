@@ -35,8 +35,8 @@ def get_dataset_spec(wildcards):
 
 
 def get_data_root_input(wildcards):
-    """The demo data when the demo is on; a user's data root is not made by a rule."""
-    return DEMO_ROOT if config["demo"]["enabled"] else []
+    """The demo data when data.root is the demo's folder; a user's data is made by no rule."""
+    return DEMO_ROOT if os.path.normpath(config["data"]["root"]) == DEMO_ROOT else []
 
 
 def cache_files(dataset, name):
@@ -99,6 +99,7 @@ def per_pair(pattern):
 
 def get_final_outputs():
     return [
+        "results/data_check/summary.md",
         "results/tables/RF_results.csv",
         "results/tables/chisq_results.csv",
         "results/tables/scores_long.csv",

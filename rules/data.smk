@@ -1,4 +1,4 @@
-# Raw audio -> the clip manifest of each dataset (the demo is generated first when enabled).
+# Raw audio -> the clip manifest and data check of each dataset (the demo is generated first when data.root is resources/demo).
 
 
 rule make_demo_data:
@@ -22,7 +22,8 @@ rule segment_recordings:
     input:
         get_data_root_input,
     output:
-        "results/manifests/{dataset}.parquet",
+        manifest="results/manifests/{dataset}.parquet",
+        check="results/data_check/{dataset}.json",
     log:
         "logs/segment_recordings/{dataset}.log",
     benchmark:
@@ -34,5 +35,28 @@ rule segment_recordings:
         spec=get_dataset_spec,
         root=config["data"]["root"],
         segment=config["segment"],
+        on_bad_audio=config["data"]["on_bad_audio"],
     script:
         "../workflow_scripts/segment_recordings.py"
+
+
+rule validate_data:
+    input:
+        checks=expand("results/data_check/{dataset}.json", dataset=DATASETS),
+        manifests=expand("results/manifests/{dataset}.parquet", dataset=DATASETS),
+    output:
+        markdown=report(
+            "results/data_check/summary.md",
+            caption="../report/data_check.rst",
+            category="Data",
+        ),
+        json="results/data_check/summary.json",
+    log:
+        "logs/validate_data/all.log",
+    benchmark:
+        "benchmarks/validate_data/all.tsv"
+    conda:
+        "../envs/audio.yaml"
+    threads: 1
+    script:
+        "../workflow_scripts/validate_data.py"

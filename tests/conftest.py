@@ -26,6 +26,15 @@ def write_tone(path: Path, sr: int = 16000, seconds: float = 4.0, channels: int 
     return path
 
 
+def dataset_spec(**entry) -> dict:
+    """A ``data.datasets`` entry with the schema's defaults filled in."""
+    from reefclr.config import fill_defaults, load_schema
+
+    schema = load_schema(REPO / "schemas/config.schema.yaml")
+    fill_defaults({"data": {"root": ".", "datasets": [entry]}}, schema)
+    return entry
+
+
 @pytest.fixture
 def segment_cfg() -> dict:
     return {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}

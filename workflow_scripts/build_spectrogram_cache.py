@@ -19,4 +19,5 @@ cache.build_shard(
     snakemake.output.wave,
     snakemake.output.mel,
     snakemake.output.index,
+    snakemake.params.on_bad_audio,
 )

@@ -1,9 +1,11 @@
-"""Ingest one dataset and segment it into the clip manifest."""
+"""Ingest one dataset and segment it into the clip manifest and its data-check report."""
 
 from reefclr import ingest
-from reefclr.atomic import write_table
+from reefclr.atomic import write_json, write_table
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
-manifest = ingest.build_manifest(snakemake.params.spec, snakemake.params.root, snakemake.params.segment)
-write_table(manifest, snakemake.output[0])
+p = snakemake.params
+manifest, report = ingest.build_manifest(p.spec, p.root, p.segment, p.on_bad_audio)
+write_json(report, snakemake.output.check)
+write_table(manifest, snakemake.output.manifest)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import write_tone
+from conftest import dataset_spec, write_tone
 from reefclr import cache, ingest, train
 from reefclr.models.encoders import EncoderArgs
 
@@ -13,9 +13,9 @@ from reefclr.models.encoders import EncoderArgs
 def cached(tmp_path, segment_cfg, spec_cfg):
     for s in range(3):
         write_tone(tmp_path / "data" / f"site{s}" / "rec.wav", sr=16000, seconds=12, freq=200 + 300 * s, seed=s)
-    spec = {"id": "pretrain", "role": "pretrain", "format": "folders", "path": ".", "label_from_folder": False,
-            "site": None, "extensions": ["wav"], "shards": 2}
-    manifest = ingest.build_manifest(spec, tmp_path / "data", segment_cfg)
+    spec = dataset_spec(**{"id": "pretrain", "role": "pretrain", "format": "folders", "path": ".", "label_from_folder": False,
+            "site": None, "extensions": ["wav"], "shards": 2})
+    manifest, _ = ingest.build_manifest(spec, tmp_path / "data", segment_cfg)
     dirs = []
     for shard in range(2):
         d = tmp_path / "cache" / f"shard-{shard}"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from conftest import REPO
+from conftest import dataset_spec, REPO
 from reefclr import cache, demo, embedders, ingest
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
@@ -17,10 +17,10 @@ INPUT = {"image_size": 32, "scale": "power"}
 def marrs_cache(tmp_path_factory):
     """Folder-per-class ingest of real MARRS fish sounds -> cache."""
     out = tmp_path_factory.mktemp("marrs")
-    spec = {"id": "test_marrs", "role": "test", "format": "folders", "path": ".", "label_from_folder": True,
-            "site": None, "extensions": ["wav"], "shards": 1}
+    spec = dataset_spec(**{"id": "test_marrs", "role": "test", "format": "folders", "path": ".", "label_from_folder": True,
+            "site": None, "extensions": ["wav"], "shards": 1})
     seg = {"clip_s": 1.92, "hop_s": 1.92, "tail": "pad", "min_overlap": 0.5, "channel": "mean"}
-    manifest = ingest.build_manifest(spec, MARRS, seg)
+    manifest, _ = ingest.build_manifest(spec, MARRS, seg)
     spec_cfg = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512,
                 "batch_size": 4}
     cache.build_shard(manifest, 0, MARRS, spec_cfg, 1.92, "mean", out / "wave.npy", out / "mel.npy",

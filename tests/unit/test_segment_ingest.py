@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_tone
+from conftest import dataset_spec, write_tone
 from reefclr import ingest
 from reefclr.segment import clip_offsets, label_clips
 
@@ -36,9 +36,9 @@ def _raven(path, rows):
 
 
 def _raven_spec(**kw):
-    spec = {"id": "test_x", "role": "test", "format": "raven", "audio": "audio", "annotations": "ann",
+    spec = dataset_spec(**{"id": "test_x", "role": "test", "format": "raven", "audio": "audio", "annotations": "ann",
             "label_column": "Annotation", "background_label": "ambient", "site": None,
-            "extensions": ["wav"], "shards": 3}
+            "extensions": ["wav"], "shards": 3})
     return spec | kw
 
 
@@ -47,9 +47,9 @@ def test_raven_ingest(tmp_path, segment_cfg):
     write_tone(tmp_path / "audio" / "rec2.WAV", seconds=6, sr=22050)
     _raven(tmp_path / "ann" / "rec1.Table.1.selections.txt", [(1, 0.2, 1.0, "fish"), (2, 4.0, 4.5, "fish")])
     _raven(tmp_path / "ann" / "rec2.Table.1.selections.txt", [(1, 2.0, 2.5, "fish")])
-    m = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
+    m, _ = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
     assert list(m.columns) == ["clip_id", "source", "offset_s", "duration_s", "label", "dataset", "role",
-                               "group", "site", "shard"]
+                               "group", "site", "start_time", "shard"]
     rec1 = m[m.source == "audio/rec1.wav"].set_index("offset_s")["label"].to_dict()
     assert rec1 == {0.0: "fish", 1.92: "ambient", 3.84: "fish", 5.76: "ambient"}
     assert set(m.group) == {"audio/rec1.wav", "audio/rec2.WAV"}
@@ -80,9 +80,9 @@ def test_raven_missing_column_and_orphan_table(tmp_path, segment_cfg):
 
 
 def _json_spec(**kw):
-    spec = {"id": "test_b", "role": "test", "format": "dataset_json", "path": "dataset.json",
+    spec = dataset_spec(**{"id": "test_b", "role": "test", "format": "dataset_json", "path": "dataset.json",
             "data_type": "test_data", "dataset": "test_b", "group_pattern": r"^(rec\d+)_", "site": None,
-            "extensions": ["wav"], "shards": 1}
+            "extensions": ["wav"], "shards": 1})
     return spec | kw
 
 
@@ -98,7 +98,7 @@ def _study_index(tmp_path, n=6):
 
 def test_dataset_json_ingest(tmp_path, segment_cfg):
     _study_index(tmp_path)
-    m = ingest.build_manifest(_json_spec(), tmp_path, segment_cfg)
+    m, _ = ingest.build_manifest(_json_spec(), tmp_path, segment_cfg)
     assert len(m) == 6 and set(m.label) == {"class0", "class1", "class2"}
     assert set(m.group) == {"rec0", "rec1"} and (m.offset_s == 0).all()
 
@@ -130,9 +130,9 @@ def test_one_class_test_set_is_refused(tmp_path, segment_cfg):
 def test_folders_unlabelled_and_per_class(tmp_path, segment_cfg):
     write_tone(tmp_path / "pre" / "siteA" / "a.wav", seconds=5)
     write_tone(tmp_path / "pre" / "siteB" / "deep" / "b.flac", seconds=4)
-    spec = {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "pre", "label_from_folder": False,
-            "site": None, "extensions": ["wav", "flac"], "shards": 2}
-    m = ingest.build_manifest(spec, tmp_path, segment_cfg)
+    spec = dataset_spec(**{"id": "pretrain", "role": "pretrain", "format": "folders", "path": "pre", "label_from_folder": False,
+            "site": None, "extensions": ["wav", "flac"], "shards": 2})
+    m, _ = ingest.build_manifest(spec, tmp_path, segment_cfg)
     assert len(m) == 4 and set(m.site) == {"siteA", "siteB"} and m.label.isna().all()
     with pytest.raises(ValueError, match="escapes the data root"):
         ingest.build_manifest(spec | {"path": "../"}, tmp_path / "pre", segment_cfg)
@@ -140,8 +140,8 @@ def test_folders_unlabelled_and_per_class(tmp_path, segment_cfg):
 
 def test_recordings_shorter_than_a_clip_give_a_named_error(tmp_path, segment_cfg):
     write_tone(tmp_path / "pre" / "a.wav", seconds=1.0)
-    spec = {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "pre", "label_from_folder": False,
-            "site": None, "extensions": ["wav"], "shards": 1}
+    spec = dataset_spec(**{"id": "pretrain", "role": "pretrain", "format": "folders", "path": "pre", "label_from_folder": False,
+            "site": None, "extensions": ["wav"], "shards": 1})
     with pytest.raises(ValueError, match="dataset pretrain: no clips"):
         ingest.build_manifest(spec, tmp_path, segment_cfg)
-    assert len(ingest.build_manifest(spec, tmp_path, segment_cfg | {"tail": "pad"})) == 1
+    assert len(ingest.build_manifest(spec, tmp_path, segment_cfg | {"tail": "pad"})[0]) == 1

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from snakerun import REPO, planned_rules, snakemake
 
-ALL_RULES = {"make_demo_data", "segment_recordings", "build_spectrogram_cache", "pretrain_simclr",
+ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "build_spectrogram_cache", "pretrain_simclr",
              "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
              "aggregate_tables", "plot_figures", "all"}
 

@@ -66,7 +66,10 @@ def stream_resampled(
         resampler = soxr.ResampleStream(info.sample_rate, target_sr, 1, dtype="float32", quality="HQ")
     with sf.SoundFile(str(path)) as f:
         while True:
-            data = f.read(block, dtype="float32", always_2d=True)
+            try:
+                data = f.read(block, dtype="float32", always_2d=True)
+            except (RuntimeError, sf.LibsndfileError) as exc:
+                raise ValueError(f"{path}: cannot decode audio after {f.tell() / info.sample_rate:.1f} s ({exc})") from exc
             last = len(data) < block
             mono = np.ascontiguousarray(to_mono(data, channel), dtype=np.float32)
             if resampler is not None:
@@ -77,21 +80,21 @@ def stream_resampled(
                 break
 
 
-def read_clips(
+def iter_clips(
     path: str | Path,
     offsets_s: np.ndarray,
     clip_s: float,
     target_sr: int,
     channel: int | str = "mean",
     block_s: float = BLOCK_S,
-) -> np.ndarray:
-    """Cut clips (n, round(clip_s * target_sr)) from one recording, resampled once.
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (i, clip) for the clips starting at ``offsets_s[i]``, in start order, from one
+    recording resampled once; memory is bounded by the block size, not the file length.
 
-    Clips running past the end are zero-padded. Offsets need not be sorted.
+    Clips running past the end are zero-padded.
     """
     length = int(round(clip_s * target_sr))
     starts = np.round(np.asarray(offsets_s, dtype=np.float64) * target_sr).astype(np.int64)
-    out = np.zeros((len(starts), length), dtype=np.float32)
     order = np.argsort(starts, kind="stable")
     nxt = 0  # next clip (in start order) still to cut
     buf = np.zeros(0, dtype=np.float32)
@@ -100,20 +103,31 @@ def read_clips(
         buf = np.concatenate([buf, block])
         while nxt < len(order) and starts[order[nxt]] + length <= buf_start + len(buf):
             a = starts[order[nxt]] - buf_start
-            out[order[nxt]] = buf[a : a + length]
+            yield int(order[nxt]), buf[a : a + length].copy()
             nxt += 1
         keep_from = starts[order[nxt]] - buf_start if nxt < len(order) else len(buf)
         keep_from = max(0, min(keep_from, len(buf)))
         buf = buf[keep_from:]
         buf_start += keep_from
-    for i in order[nxt:]:  # clips that run past the end: pad with zeros
+    for i in order[nxt:]:  # clips that run past the end
+        clip = np.zeros(length, dtype=np.float32)
         a = starts[i] - buf_start
         piece = buf[max(a, 0) : a + length]
-        out[i, : len(piece)] = piece
+        clip[: len(piece)] = piece
+        yield int(i), clip
+
+
+def read_clips(path: str | Path, offsets_s: np.ndarray, clip_s: float, target_sr: int,
+               channel: int | str = "mean", block_s: float = BLOCK_S) -> np.ndarray:
+    """All clips of :func:`iter_clips` as one (n, samples) array, in the order of ``offsets_s``."""
+    out = np.zeros((len(offsets_s), int(round(clip_s * target_sr))), dtype=np.float32)
+    for i, clip in iter_clips(path, offsets_s, clip_s, target_sr, channel, block_s):
+        out[i] = clip
     return out
 
 
-def check_finite(x: np.ndarray, source: str) -> None:
-    """Raise if decoded audio holds NaN or inf."""
-    if not np.isfinite(x).all():
-        raise ValueError(f"{source}: audio contains NaN or inf samples")
+def check_finite(clip: np.ndarray, source: str, offset_s: float) -> float:
+    """Raise if a decoded clip holds NaN or inf samples; return its peak magnitude."""
+    if not np.isfinite(clip).all():
+        raise ValueError(f"{source}: audio contains NaN or inf samples (clip at {offset_s:.2f} s)")
+    return float(np.abs(clip).max(initial=0.0))

@@ -7,6 +7,7 @@ float16 of raw power underflows on quiet recordings.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import torch
 from tqdm import tqdm
 
 from .atomic import atomic_path, write_table
-from .audio import check_finite, read_clips
+from .audio import check_finite, iter_clips
 from .spectrogram import MelSpectrogram, n_frames
 
 log = logging.getLogger(__name__)
@@ -34,34 +35,80 @@ def build_shard(
     out_wave: str | Path,
     out_mel: str | Path,
     out_index: str | Path,
+    on_bad_audio: str = "error",
 ) -> pd.DataFrame:
-    """Compute and write the cache of one shard; returns its index."""
+    """Compute and write the cache of one shard; returns its index.
+
+    A recording that cannot be decoded, holds NaN/inf, or is all silent stops the job
+    (``on_bad_audio='error'``) or has its clips left out of the shard (``'skip'``, logged and
+    listed in the index's metadata).
+    """
     rows = manifest[manifest["shard"] == shard].reset_index(drop=True)
     sr = spec_cfg["sample_rate"]
     n_samples = int(round(clip_s * sr))
-    shape_mel = (len(rows), spec_cfg["n_mels"], n_frames(n_samples, spec_cfg["hop_length"]))
-    melspec = MelSpectrogram.from_config(spec_cfg)
-    batch = spec_cfg["batch_size"]
     root = Path(data_root)
+    skipped: list[dict] = []
     with atomic_path(out_wave) as tmp_wave, atomic_path(out_mel) as tmp_mel:
         wave = np.lib.format.open_memmap(tmp_wave, mode="w+", dtype=np.float32, shape=(len(rows), n_samples))
-        mel = np.lib.format.open_memmap(tmp_mel, mode="w+", dtype=np.float32, shape=shape_mel)
+        keep = np.ones(len(rows), dtype=bool)
         sources = rows.groupby("source", sort=False).indices
         for source, idx in tqdm(sources.items(), desc=f"shard {shard}: recordings", mininterval=5):
-            clips = read_clips(root / source, rows["offset_s"].to_numpy()[idx], clip_s, sr, channel)
-            check_finite(clips, source)
-            wave[idx] = clips
-        with torch.inference_mode():
-            for start in range(0, len(rows), batch):
-                chunk = torch.from_numpy(np.asarray(wave[start : start + batch]))
-                mel[start : start + batch] = melspec(chunk).numpy()
-        wave.flush()
-        mel.flush()
-        del wave, mel
+            try:
+                _cache_recording(wave, idx, root / source, source, rows["offset_s"].to_numpy()[idx], clip_s, sr,
+                                 channel)
+            except (ValueError, FileNotFoundError) as exc:
+                if on_bad_audio == "error":
+                    raise
+                log.warning("skipped %d clips: %s", len(idx), exc)
+                skipped.append({"source": source, "clips": len(idx), "reason": str(exc)})
+                keep[idx] = False
+        if not keep.all():
+            wave = _compact(wave, keep, tmp_wave)
+            rows = rows[keep].reset_index(drop=True)
+        _write_mel(wave, spec_cfg, tmp_mel)
+        del wave
     index = rows.assign(row=np.arange(len(rows), dtype=np.int64))
-    write_table(index, out_index)
-    log.info("shard %d: %d clips, mel %s", shard, len(rows), shape_mel)
+    write_table(index, out_index, metadata={"skipped": json.dumps(skipped)})
+    log.info("shard %d: %d clips cached, %d recordings skipped", shard, len(rows), len(skipped))
     return index
+
+
+def _cache_recording(wave: np.ndarray, rows: np.ndarray, path: Path, source: str, offsets: np.ndarray,
+                     clip_s: float, sr: int, channel: int | str) -> None:
+    """Write one recording's clips into ``wave[rows]``, checking them as they come."""
+    peak = 0.0
+    for i, clip in iter_clips(path, offsets, clip_s, sr, channel):
+        peak = max(peak, check_finite(clip, source, offsets[i]))
+        wave[rows[i]] = clip
+    if len(offsets) and peak == 0.0:
+        raise ValueError(f"{source}: audio is all silent (every sample is zero)")
+
+
+def _compact(wave: np.ndarray, keep: np.ndarray, path: Path) -> np.ndarray:
+    """Rewrite the waveform memmap at ``path`` with only the kept rows."""
+    kept = np.flatnonzero(keep)
+    tmp = path.with_suffix(".compact.npy")
+    out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(kept), wave.shape[1]))
+    for start in range(0, len(kept), 1024):
+        out[start : start + 1024] = wave[kept[start : start + 1024]]
+    out.flush()
+    del wave, out
+    os.replace(tmp, path)
+    return np.load(path, mmap_mode="r+")
+
+
+def _write_mel(wave: np.ndarray, spec_cfg: dict, path: Path) -> None:
+    """Batched mel power of every waveform row, into a float32 memmap at ``path``."""
+    melspec = MelSpectrogram.from_config(spec_cfg)
+    shape = (len(wave), spec_cfg["n_mels"], n_frames(wave.shape[1], spec_cfg["hop_length"]))
+    mel = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+    batch = spec_cfg["batch_size"]
+    with torch.inference_mode():
+        for start in range(0, len(wave), batch):
+            mel[start : start + batch] = melspec(torch.from_numpy(np.asarray(wave[start : start + batch]))).numpy()
+    mel.flush()
+    wave.flush()
+    del mel
 
 
 @dataclass

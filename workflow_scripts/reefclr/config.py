@@ -41,15 +41,20 @@ def load_schema(path: str | Path) -> dict:
     return yaml.safe_load(Path(path).read_text())
 
 
+def fill_defaults(instance: dict, schema: dict) -> dict:
+    """Insert the schema's defaults into ``instance`` in place (no validation)."""
+    for _ in _DefaultFillingValidator(schema).iter_errors(instance):
+        pass
+    return instance
+
+
 def validate_config(config: dict, schema: dict) -> dict:
     """Fill defaults into ``config`` in place and raise :class:`ConfigError` on any violation.
 
     Defaults are filled in a first pass (so that nested defaults exist), then the filled
     config is validated strictly; every error is reported, not only the first.
     """
-    filler = _DefaultFillingValidator(schema)
-    for _ in filler.iter_errors(config):
-        pass  # the first pass only inserts defaults
+    fill_defaults(config, schema)
     errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [f"config: {_key_path(e.absolute_path)}: {e.message}" for e in errors]

@@ -1,8 +1,10 @@
-"""Ingest adapters: each dataset format -> the one clip manifest.
+"""Ingest adapters: each dataset format -> the one clip manifest, plus a data-check report.
 
 Formats: ``folders`` (audio files, unlabelled or one folder per class), ``raven`` (long
-recordings + Raven selection tables) and ``dataset_json`` (the study's index of pre-cut
-clips). Paths in the manifest are relative to the data root.
+recordings + Raven selection tables), ``csv`` (a table of file/start/end/label rows) and
+``dataset_json`` (the study's index of pre-cut clips). Paths in the manifest are relative
+to the data root. A bad audio file stops the job with a message naming file, entry and
+reason, or, with ``on_bad_audio: skip``, is left out and listed in the report.
 """
 
 from __future__ import annotations
@@ -10,26 +12,114 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from . import manifest
-from .audio import audio_info
+from .audio import AudioInfo, audio_info
 from .segment import clip_offsets, label_clips
+from .timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 
 RAVEN_BEGIN = "Begin Time (s)"
 RAVEN_END = "End Time (s)"
+MIN_SR, MAX_SR = 2000, 384000
 
 
-def resolve_under(root: Path, rel: str, what: str) -> Path:
-    """``root / rel``, refusing paths that escape the data root."""
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ValueError(f"{what}: path {rel!r} escapes the data root {root}")
-    return path
+@dataclass
+class Ingest:
+    """One dataset's ingest: its config, and what was learnt about its files."""
+
+    spec: dict
+    root: Path
+    segment: dict
+    on_bad_audio: str = "error"
+    files: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"dataset {self.spec['id']}"
+
+    def resolve(self, rel: str, where: str) -> Path:
+        """``root / rel``, refusing paths that escape the data root."""
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"{where}: path {rel!r} escapes the data root {self.root}")
+        return path
+
+    def source(self, path: Path) -> str:
+        return path.relative_to(self.root.resolve()).as_posix()
+
+    def info(self, path: Path, where: str) -> AudioInfo | None:
+        """Header facts of a file; None when it is bad and ``on_bad_audio`` is skip."""
+        try:
+            info = audio_info(path)
+            if info.frames == 0:
+                raise ValueError(f"{path}: empty audio (0 samples)")
+            if not MIN_SR <= info.sample_rate <= MAX_SR:
+                raise ValueError(f"{path}: sample rate {info.sample_rate} Hz outside {MIN_SR}-{MAX_SR} Hz")
+        except (ValueError, FileNotFoundError) as exc:
+            message = f"{where}: {exc}" if where not in str(exc) else str(exc)
+            if self.on_bad_audio == "error":
+                raise type(exc)(message) from None
+            self.problems.append({"source": str(path), "entry": where, "reason": str(exc), "action": "skipped"})
+            log.warning("skipped: %s", message)
+            return None
+        self.files.append({"source": self.source(path), "sample_rate": info.sample_rate,
+                           "channels": info.channels, "duration_s": round(info.duration_s, 3)})
+        return info
+
+    def count_dropped(self, counts: dict[str, int]) -> None:
+        for key, value in counts.items():
+            self.dropped[key] = self.dropped.get(key, 0) + value
+
+    def clip_rows(self, path: Path, info: AudioInfo, *, span: tuple[float, float] | None = None,
+                  events: pd.DataFrame | None = None, label: str | None = None, site: str | None = None,
+                  group: str | None = None) -> list[dict]:
+        """Clips of one recording (or of ``span`` of it), labelled by ``events`` or by ``label``."""
+        seg = self.segment
+        start, stop = span if span is not None else (0.0, info.duration_s)
+        offsets = start + clip_offsets(min(stop, info.duration_s) - start, seg["clip_s"], seg["hop_s"], seg["tail"])
+        if events is not None:
+            labels, dropped = label_clips(offsets, seg["clip_s"], events, seg["min_overlap"],
+                                          self.spec["background_label"])
+            self.count_dropped(dropped)
+        else:
+            labels = [label] * len(offsets)
+        return [self.row(path, off, lab, site, group) for off, lab in zip(offsets, labels)
+                if lab is not None or events is None]
+
+    def row(self, path: Path, offset_s: float, label: str | None, site: str | None, group: str | None) -> dict:
+        """One manifest row; ``start_time`` from the file name's timestamp when it has one."""
+        source = self.source(path)
+        t0 = parse_timestamp(path.name)
+        return dict(clip_id=manifest.make_clip_id(source, offset_s), source=source,
+                    offset_s=round(float(offset_s), 6), duration_s=self.segment["clip_s"], label=label,
+                    group=group or source, site=site or self.spec["id"],
+                    start_time=(t0 + timedelta(seconds=float(offset_s))) if t0 else pd.NaT)
+
+    def report(self, n_clips: int) -> dict:
+        return {"dataset": self.spec["id"], "role": self.spec["role"], "clips": n_clips, "files": self.files,
+                "problems": self.problems, "dropped_clips": self.dropped}
+
+
+def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: str = "error"
+                   ) -> tuple[pd.DataFrame, dict]:
+    """The clip manifest of one dataset entry of the config, and its data-check report."""
+    ctx = Ingest(spec, Path(root), segment, on_bad_audio)
+    adapter = {"folders": _folders, "raven": _raven, "csv": _csv, "dataset_json": _dataset_json}[spec["format"]]
+    df = pd.DataFrame(adapter(ctx), columns=[c for c in manifest.COLUMNS if c not in ("shard", "dataset", "role")])
+    df["dataset"] = spec["id"]
+    df["role"] = spec["role"]
+    out = manifest.finalize(df, spec["shards"], ctx.name)
+    _check_labels(out, spec)
+    return out, ctx.report(len(out))
 
 
 def list_audio(folder: Path, extensions: list[str]) -> list[Path]:
@@ -40,52 +130,22 @@ def list_audio(folder: Path, extensions: list[str]) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in exts)
 
 
-def build_manifest(spec: dict, root: str | Path, segment: dict) -> pd.DataFrame:
-    """The clip manifest of one dataset entry of the config."""
-    root = Path(root)
-    adapter = {"folders": _folders, "raven": _raven, "dataset_json": _dataset_json}[spec["format"]]
-    rows = adapter(spec, root, segment)
-    df = pd.DataFrame(rows, columns=[c for c in manifest.COLUMNS if c != "shard"])
-    df["dataset"] = spec["id"]
-    df["role"] = spec["role"]
-    if spec["role"] == "test":
-        _check_test_labels(df, spec["id"])
-    return manifest.finalize(df, spec["shards"], f"dataset {spec['id']}")
-
-
-def _recording_rows(path: Path, root: Path, segment: dict, events: pd.DataFrame | None,
-                    background: str | None, label: str | None, site: str) -> list[dict]:
-    info = audio_info(path)
-    offsets = clip_offsets(info.duration_s, segment["clip_s"], segment["hop_s"], segment["tail"])
-    if events is not None:
-        labels, dropped = label_clips(offsets, segment["clip_s"], events, segment["min_overlap"], background)
-        if any(dropped.values()):
-            log.info("%s: dropped clips %s", path.name, dropped)
-    else:
-        labels = [label] * len(offsets)
-    source = path.relative_to(root.resolve()).as_posix()
-    return [
-        dict(clip_id=manifest.make_clip_id(source, off), source=source, offset_s=off,
-             duration_s=segment["clip_s"], label=lab, group=source, site=site)
-        for off, lab in zip(offsets, labels)
-        if lab is not None or events is None
-    ]
-
-
-def _folders(spec: dict, root: Path, segment: dict) -> list[dict]:
-    folder = resolve_under(root, spec["path"], f"dataset {spec['id']}")
+def _folders(ctx: Ingest) -> list[dict]:
+    spec = ctx.spec
+    folder = ctx.resolve(spec["path"], ctx.name)
     files = list_audio(folder, spec["extensions"])
     if not files:
-        raise ValueError(f"dataset {spec['id']}: no audio files with extensions {spec['extensions']} under {folder}")
+        raise ValueError(f"{ctx.name}: no audio files with extensions {spec['extensions']} under {folder}")
     rows: list[dict] = []
     for path in files:
         rel = path.relative_to(folder).parts
         first = rel[0] if len(rel) > 1 else None
-        label = first if spec["label_from_folder"] else None
         if spec["label_from_folder"] and first is None:
             raise ValueError(f"{path}: label_from_folder needs each file inside a class folder")
-        site = spec["site"] or first or spec["id"]
-        rows += _recording_rows(path, root, segment, None, None, label, site)
+        info = ctx.info(path, ctx.name)
+        if info is not None:
+            rows += ctx.clip_rows(path, info, label=first if spec["label_from_folder"] else None,
+                                  site=spec["site"] or first)
     return rows
 
 
@@ -93,20 +153,24 @@ def read_raven_table(path: Path, label_column: str) -> pd.DataFrame:
     """A Raven selection table -> columns begin_s, end_s, label (and begin_file if present)."""
     try:
         table = pd.read_csv(path, sep="\t")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a tab-separated Raven selection table ({exc})") from exc
     missing = [c for c in (RAVEN_BEGIN, RAVEN_END, label_column) if c not in table.columns]
     if missing:
         raise ValueError(f"{path}: Raven table lacks column(s) {missing}; has {list(table.columns)}")
-    out = pd.DataFrame({
-        "begin_s": pd.to_numeric(table[RAVEN_BEGIN], errors="coerce"),
-        "end_s": pd.to_numeric(table[RAVEN_END], errors="coerce"),
-        "label": table[label_column].astype("string").str.strip(),
-    })
+    out = _events(table[RAVEN_BEGIN], table[RAVEN_END], table[label_column], path, "selection row",
+                  label_column)
     if "Begin File" in table.columns:
         out["begin_file"] = table["Begin File"].astype(str)
-    for i, row in out.iterrows():
-        where = f"{path}: selection row {i + 1}"
+    return out
+
+
+def _events(begin, end, label, path, what: str, label_column: str) -> pd.DataFrame:
+    out = pd.DataFrame({"begin_s": pd.to_numeric(begin, errors="coerce"),
+                        "end_s": pd.to_numeric(end, errors="coerce"),
+                        "label": label.astype("string").str.strip()})
+    for i, row in enumerate(out.itertuples()):
+        where = f"{path}: {what} {i + 1}"
         if pd.isna(row.begin_s) or pd.isna(row.end_s) or row.end_s <= row.begin_s or row.begin_s < 0:
             raise ValueError(f"{where}: invalid times begin={row.begin_s} end={row.end_s}")
         if pd.isna(row.label) or not row.label:
@@ -114,28 +178,30 @@ def read_raven_table(path: Path, label_column: str) -> pd.DataFrame:
     return out
 
 
-def _raven(spec: dict, root: Path, segment: dict) -> list[dict]:
-    audio_dir = resolve_under(root, spec["audio"], f"dataset {spec['id']}")
-    table_dir = resolve_under(root, spec["annotations"], f"dataset {spec['id']}")
+def _raven(ctx: Ingest) -> list[dict]:
+    spec = ctx.spec
+    audio_dir = ctx.resolve(spec["audio"], ctx.name)
+    table_dir = ctx.resolve(spec["annotations"], ctx.name)
     recordings = list_audio(audio_dir, spec["extensions"])
     if not recordings:
-        raise ValueError(f"dataset {spec['id']}: no recordings under {audio_dir}")
-    tables = sorted(table_dir.glob("*.txt"))
+        raise ValueError(f"{ctx.name}: no recordings under {audio_dir}")
+    tables = sorted(table_dir.glob("*.txt")) if table_dir.is_dir() else []
     if not tables:
-        raise ValueError(f"dataset {spec['id']}: no Raven selection tables (*.txt) under {table_dir}")
+        raise ValueError(f"{ctx.name}: no Raven selection tables (*.txt) under {table_dir}")
     events = pd.concat([_tag_table(t, spec["label_column"]) for t in tables], ignore_index=True)
     rows: list[dict] = []
-    matched = set()
+    matched: set[int] = set()
     for path in recordings:
         mine = events[(events["begin_file"] == path.name) | (events["table_stem"] == path.stem)]
         matched |= set(mine.index)
-        rows += _recording_rows(path, root, segment, mine, spec["background_label"], None,
-                                spec["site"] or spec["id"])
+        info = ctx.info(path, ctx.name)
+        if info is not None:
+            rows += ctx.clip_rows(path, info, events=mine, site=spec["site"])
     orphans = events.drop(index=list(matched))
     if len(orphans):
         raise ValueError(
-            f"dataset {spec['id']}: {len(orphans)} selections match no recording, e.g. table "
-            f"{orphans.iloc[0]['table']} (tables are matched by 'Begin File' or by '<recording stem>.*.txt')"
+            f"{ctx.name}: {len(orphans)} selections match no recording, e.g. table {orphans.iloc[0]['table']} "
+            "(tables are matched by 'Begin File' or by '<recording stem>.*.txt')"
         )
     return rows
 
@@ -149,20 +215,80 @@ def _tag_table(path: Path, label_column: str) -> pd.DataFrame:
     return table
 
 
-def _dataset_json(spec: dict, root: Path, segment: dict) -> list[dict]:
-    path = resolve_under(root, spec["path"], f"dataset {spec['id']}")
+def _csv(ctx: Ingest) -> list[dict]:
+    """Rows of (file, start, end, label[, dataset]): each span is cut into clips with its label;
+    an empty start/end means the file's start/end."""
+    spec, cols = ctx.spec, ctx.spec["columns"]
+    path = ctx.resolve(spec["path"], ctx.name)
+    sep = spec["sep"] or ("\t" if path.suffix.lower() in (".tsv", ".tab") else ",")
+    try:
+        table = pd.read_csv(path, sep=sep, dtype={cols["file"]: str})
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: manifest table not found") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot parse as a table with separator {sep!r} ({exc})") from exc
+    needed = [cols["file"]] + ([cols["label"]] if spec["role"] == "test" else [])
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: table lacks column(s) {missing}; has {list(table.columns)} "
+                         "(map names with the dataset's `columns:`)")
+    if spec["dataset"] is not None and cols["dataset"] in table.columns:
+        table = table[table[cols["dataset"]] == spec["dataset"]]
+    rows: list[dict] = []
+    for i, rec in table.iterrows():
+        where = f"{path}: row {i + 2}"  # +1 header, +1 one-based
+        audio = ctx.resolve(str(rec[cols["file"]]), where)
+        info = ctx.info(audio, where)
+        if info is None:
+            continue
+        start = _optional_time(rec, cols["start"], 0.0, where)
+        end = _optional_time(rec, cols["end"], info.duration_s, where)
+        if end <= start:
+            raise ValueError(f"{where}: invalid times start={start} end={end}")
+        label = rec.get(cols["label"]) if cols["label"] in table.columns else None
+        label = None if label is None or pd.isna(label) else str(label).strip()
+        if spec["role"] == "test" and not label:
+            raise ValueError(f"{where}: empty label in column {cols['label']!r}")
+        rows += ctx.clip_rows(audio, info, span=(start, end), label=label, site=spec["site"],
+                              group=_group(ctx, audio))
+    return rows
+
+
+def _optional_time(rec, column: str, default: float, where: str) -> float:
+    value = rec.get(column)
+    if value is None or pd.isna(value) or str(value).strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{where}: {column} {value!r} is not a number of seconds") from None
+
+
+def _group(ctx: Ingest, path: Path) -> str:
+    """The source recording of a file: a group_pattern match on its name, or the file itself."""
+    pattern = ctx.spec["group_pattern"]
+    if not pattern:
+        return ctx.source(path)
+    match = re.search(pattern, path.name)
+    if match is None:
+        raise ValueError(f"{path}: file name does not match group_pattern {pattern!r}")
+    return match.group(1)
+
+
+def _dataset_json(ctx: Ingest) -> list[dict]:
+    spec = ctx.spec
+    path = ctx.resolve(spec["path"], ctx.name)
     try:
         index = json.loads(path.read_text())
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: dataset.json not found") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: invalid JSON ({exc})") from exc
     entries = index.get("audio") if isinstance(index, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected {{\"audio\": [entry, ...]}}")
-    pattern = re.compile(spec["group_pattern"]) if spec["group_pattern"] else None
-    if pattern is None and spec["role"] == "test":
-        log.warning("dataset %s: no group_pattern; every clip is its own group", spec["id"])
+    if spec["group_pattern"] is None and spec["role"] == "test":
+        log.warning("%s: no group_pattern; every clip is its own group", ctx.name)
     rows: list[dict] = []
     for i, entry in enumerate(entries):
         where = f"{path}: entry {i}"
@@ -175,26 +301,27 @@ def _dataset_json(spec: dict, root: Path, segment: dict) -> list[dict]:
         label = entry.get("class")
         if spec["role"] == "test" and (label is None or str(label).strip() == ""):
             raise ValueError(f"{where}: test clip {entry['file_name']!r} has no class")
-        clip = resolve_under(root, entry["file_name"], where)
-        audio_info(clip)  # fails early, naming the entry, on a missing or unreadable clip
-        source = clip.relative_to(root.resolve()).as_posix()
-        group = source
-        if pattern is not None:
-            match = pattern.search(Path(source).name)
-            if match is None:
-                raise ValueError(f"{where}: file name {source!r} does not match group_pattern {spec['group_pattern']!r}")
-            group = match.group(1)
-        rows.append(dict(clip_id=manifest.make_clip_id(source, 0.0), source=source, offset_s=0.0,
-                         duration_s=segment["clip_s"],
-                         label=None if label is None else str(label), group=group,
-                         site=spec["site"] or spec["id"]))
+        clip = ctx.resolve(entry["file_name"], where)
+        info = ctx.info(clip, where)
+        if info is None:
+            continue
+        rows.append(ctx.row(clip, 0.0, None if label is None else str(label), spec["site"], _group(ctx, clip)))
     return rows
 
 
-def _check_test_labels(df: pd.DataFrame, dataset_id: str) -> None:
+def _check_labels(df: pd.DataFrame, spec: dict) -> None:
+    allowed = spec["labels"]
+    if allowed is not None:
+        unknown = sorted(set(df["label"].dropna()) - set(allowed))
+        if unknown:
+            example = df[df["label"] == unknown[0]].iloc[0]["source"]
+            raise ValueError(f"dataset {spec['id']}: unknown label(s) {unknown} (e.g. in {example}); "
+                             f"allowed: {allowed}")
+    if spec["role"] != "test" or df.empty:
+        return
     if df["label"].isna().any():
-        raise ValueError(f"dataset {dataset_id}: {int(df['label'].isna().sum())} test clips have no label")
-    classes = df["label"].value_counts()
+        raise ValueError(f"dataset {spec['id']}: {int(df['label'].isna().sum())} test clips have no label")
+    classes = {str(k): int(v) for k, v in df["label"].value_counts().items()}
     if len(classes) < 2:
-        raise ValueError(f"dataset {dataset_id}: a test set needs at least 2 classes, found {dict(classes)}")
-    log.info("dataset %s: %d clips, classes %s", dataset_id, len(df), dict(classes))
+        raise ValueError(f"dataset {spec['id']}: a test set needs at least 2 classes, found {classes}")
+    log.info("dataset %s: %d clips, classes %s", spec["id"], len(df), classes)

@@ -1,7 +1,8 @@
 """The clip manifest: one row per clip, a reference into a source recording.
 
 Columns: clip_id, source (path relative to the data root), offset_s, duration_s, label,
-dataset, role, group (source recording, for grouped splits), site, shard.
+dataset, role, group (source recording, for grouped splits), site, start_time (wall-clock
+start of the clip when the file name carries a timestamp, else null), shard.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import zlib
 
 import pandas as pd
 
-COLUMNS = ["clip_id", "source", "offset_s", "duration_s", "label", "dataset", "role", "group", "site", "shard"]
+COLUMNS = ["clip_id", "source", "offset_s", "duration_s", "label", "dataset", "role", "group", "site",
+           "start_time", "shard"]
 
 
 def make_clip_id(source: str, offset_s: float) -> str:
@@ -34,6 +36,7 @@ def finalize(rows: pd.DataFrame, n_shards: int, where: str) -> pd.DataFrame:
     rows["shard"] = assign_shards(rows["clip_id"], n_shards)
     for col in ("offset_s", "duration_s"):
         rows[col] = rows[col].astype("float64")
+    rows["start_time"] = pd.to_datetime(rows["start_time"])
     return rows[COLUMNS]
 
 

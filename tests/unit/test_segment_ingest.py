@@ -145,3 +145,16 @@ def test_recordings_shorter_than_a_clip_give_a_named_error(tmp_path, segment_cfg
     with pytest.raises(ValueError, match="dataset pretrain: no clips"):
         ingest.build_manifest(spec, tmp_path, segment_cfg)
     assert len(ingest.build_manifest(spec, tmp_path, segment_cfg | {"tail": "pad"})[0]) == 1
+
+
+def test_one_raven_table_for_all_recordings(tmp_path, segment_cfg):
+    write_tone(tmp_path / "audio" / "rec1.wav", seconds=4)
+    write_tone(tmp_path / "audio" / "rec2.wav", seconds=4)
+    table = pd.DataFrame({"Selection": [1, 2], "Begin File": ["rec1.wav", "rec2.wav"], "Begin Time (s)": [0.1, 2.0],
+                          "End Time (s)": [1.5, 3.5], "Annotation": ["fish", "boat"]})
+    (tmp_path / "ann").mkdir()
+    table.to_csv(tmp_path / "ann" / "all_selections.txt", sep="\t", index=False)
+    m, _ = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
+    assert m.set_index("clip_id")["label"].to_dict() == {
+        "audio/rec1.wav@0": "fish", "audio/rec1.wav@1920": "ambient",
+        "audio/rec2.wav@0": "ambient", "audio/rec2.wav@1920": "boat"}

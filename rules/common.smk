@@ -24,6 +24,14 @@ EMBEDDERS = config["embed"]["embedders"]
 DEMO_ROOT = "resources/demo"
 
 
+# Quick jobs that run where Snakemake runs, not as cluster jobs.
+localrules:
+    make_demo_data,
+    validate_data,
+    aggregate_tables,
+    plot_figures,
+
+
 wildcard_constraints:
     dataset="|".join(DATASETS),
     embedder="|".join(EMBEDDERS),

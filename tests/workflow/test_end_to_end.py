@@ -3,21 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from snakerun import REPO, copy_workflow, planned_rules, snakemake
+from snakerun import REPO, planned_rules
 from PIL import Image
 
 EMBEDDERS = ["ReefCLR", "RandomInit", "MelStats"]
 LOCATIONS = ["australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"]
-
-
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory):
-    wf = copy_workflow(tmp_path_factory.mktemp("e2e") / "wf")
-    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml")
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
-    report = snakemake(wf, "--configfile", "presets/ci.yaml", "--report", "results/report.html")
-    assert report.returncode == 0, report.stderr[-3000:]
-    return wf
 
 
 def test_rf_table(finished):
@@ -88,3 +78,10 @@ def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
     counts = _override(finished, "model_input:\n  image_size: 40\n")
     assert "build_spectrogram_cache" not in counts and "segment_recordings" not in counts
     assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 12  # mel_stats untouched
+
+
+def test_version_bump_reruns_the_stage(finished):
+    """What a code change inside reefclr/ needs: bump the stage's version key."""
+    counts = _override(finished, "spectrogram:\n  version: 2\n")
+    assert counts["build_spectrogram_cache"] == 8 and "segment_recordings" not in counts
+    assert counts["pretrain_simclr"] == 1 and counts["aggregate_tables"] == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import platform
 import random
 import time
@@ -179,4 +180,6 @@ def environment() -> dict:
 
     return dict(python=platform.python_version(), torch=torch.__version__, numpy=np.__version__,
                 sklearn=sklearn.__version__, machine=platform.machine(), processor=platform.processor(),
-                cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
+                cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+                cuda_visible_devices=os.environ.get("CUDA_VISIBLE_DEVICES"),
+                slurm_job_id=os.environ.get("SLURM_JOB_ID"))

@@ -5,7 +5,15 @@ import pytest
 import soundfile as sf
 import soxr
 from conftest import write_tone
-from reefclr.audio import audio_info, read_clips
+from reefclr.audio import audio_info, iter_clips
+
+
+def read_clips(path, offsets, clip_s, sr, channel="mean", block_s=30.0):
+    """All clips of iter_clips, in the order of ``offsets``."""
+    out = np.zeros((len(offsets), int(round(clip_s * sr))), dtype=np.float32)
+    for i, clip in iter_clips(path, offsets, clip_s, sr, channel, block_s):
+        out[i] = clip
+    return out
 
 
 def test_streamed_clips_equal_one_shot_resample(tmp_path):

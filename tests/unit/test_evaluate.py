@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 from reefclr import aggregate, evaluate
 from scipy.stats import chi2_contingency
 from sklearn.ensemble import RandomForestClassifier
@@ -42,8 +43,6 @@ def test_cramers_v_against_chi2():
 def test_cluster_scores_on_separable_blobs():
     x, y = blobs()
     scores = evaluate.cluster_scores(x, y, CLUSTER)
-    table = pd.crosstab(np.zeros(len(y)), y)  # sanity of the shape used
-    assert table.shape == (1, 3)
     assert scores["num_clusters"] >= 3 and scores["p_value"] < 1e-10
     assert scores["ami"] > 0.5 and 0 < scores["cramers_v"] <= 1
 
@@ -55,8 +54,8 @@ def test_umap_caps_neighbours_for_small_sets():
 
 
 def test_tables_have_the_reference_schema():
-    ref_rf = pd.read_csv(__import__("conftest").REPO / "tests/data/reference/RF_results-20230831_005133.csv")
-    ref_chi = pd.read_csv(__import__("conftest").REPO / "tests/data/reference/chisq_results-20230901_001119.csv")
+    ref_rf = pd.read_csv(REPO / "tests/data/reference/RF_results-20230831_005133.csv")
+    ref_chi = pd.read_csv(REPO / "tests/data/reference/chisq_results-20230901_001119.csv")
     rf = [dict(embedder=e, dataset=d, **{f"{s}_{m}": 0.5 for s in ("test", "train")
                                         for m in ("accuracy", "precision", "recall", "f1")})
           for d in ("test_kenya", "test_bermuda") for e in ("reefclr", "mel_stats")]

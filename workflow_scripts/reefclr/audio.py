@@ -117,15 +117,6 @@ def iter_clips(
         yield int(i), clip
 
 
-def read_clips(path: str | Path, offsets_s: np.ndarray, clip_s: float, target_sr: int,
-               channel: int | str = "mean", block_s: float = BLOCK_S) -> np.ndarray:
-    """All clips of :func:`iter_clips` as one (n, samples) array, in the order of ``offsets_s``."""
-    out = np.zeros((len(offsets_s), int(round(clip_s * target_sr))), dtype=np.float32)
-    for i, clip in iter_clips(path, offsets_s, clip_s, target_sr, channel, block_s):
-        out[i] = clip
-    return out
-
-
 def check_finite(clip: np.ndarray, source: str, offset_s: float) -> float:
     """Raise if a decoded clip holds NaN or inf samples; return its peak magnitude."""
     if not np.isfinite(clip).all():

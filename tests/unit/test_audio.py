@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import soxr
-from conftest import write_tone
+from helpers import write_tone
 from reefclr.audio import audio_info, iter_clips
 
 

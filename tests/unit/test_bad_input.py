@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from conftest import dataset_spec, write_tone
+from helpers import dataset_spec, write_tone
 from reefclr import cache, datacheck, ingest
 from reefclr.atomic import read_parquet_metadata
 

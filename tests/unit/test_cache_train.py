@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import dataset_spec, write_tone
+from helpers import dataset_spec, write_tone
 from reefclr import cache, ingest, train
 from reefclr.models.encoders import EncoderArgs
 

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 import yaml
-from conftest import REPO
+from helpers import REPO
 from reefclr.config import ConfigError, load_schema, validate_config
 
 SCHEMA = load_schema(REPO / "schemas/config.schema.yaml")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from conftest import dataset_spec, REPO
+from helpers import dataset_spec, REPO
 from reefclr import cache, demo, embedders, ingest
 
 MARRS = REPO / "tests/data/marrs_sonotypes"

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import REPO
+from helpers import REPO
 
 # import name -> conda-forge package name
 CONDA_NAME = {"torch": "pytorch", "soundfile": "pysoundfile", "soxr": "python-soxr", "sklearn": "scikit-learn",

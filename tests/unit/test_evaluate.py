@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
+from helpers import REPO
 from reefclr import aggregate, evaluate
 from scipy.stats import chi2_contingency
 from sklearn.ensemble import RandomForestClassifier

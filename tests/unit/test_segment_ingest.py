@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import dataset_spec, write_tone
+from helpers import dataset_spec, write_tone
 from reefclr import ingest
 from reefclr.segment import clip_offsets, label_clips
 

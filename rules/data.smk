@@ -42,8 +42,7 @@ rule segment_recordings:
 
 rule validate_data:
     input:
-        checks=expand("results/data_check/{dataset}.json", dataset=DATASETS),
-        manifests=expand("results/manifests/{dataset}.parquet", dataset=DATASETS),
+        expand("results/data_check/{dataset}.json", dataset=DATASETS),
     output:
         markdown=report(
             "results/data_check/summary.md",

@@ -116,7 +116,9 @@ def test_skip_mode_keeps_the_good_and_lists_the_bad(tmp_path):
     assert skipped_at_cache == {"truncated.flac", "nan.wav", "inf.wav", "silent.wav"}
     assert set(index.source) == {"a/good.wav"} and len(index) == 2
     assert np.load(tmp_path / "cache" / "mel.npy").shape[0] == 2 == np.load(tmp_path / "cache" / "wave.npy").shape[0]
-    text, summary = datacheck.summarise([report], [m])
+    assert all(not p["source"].startswith("/") for p in report["problems"])  # relative to the data root
+    assert report["classes"] == {"(unlabelled)": len(m)} and report["groups"] == m["group"].nunique() == 5
+    text, summary = datacheck.summarise([report])
     assert "3 problems" in text and "empty.wav" in text and "(skipped)" in text
 
 

@@ -51,11 +51,11 @@ def build_shard(
     with atomic_path(out_wave) as tmp_wave, atomic_path(out_mel) as tmp_mel:
         wave = np.lib.format.open_memmap(tmp_wave, mode="w+", dtype=np.float32, shape=(len(rows), n_samples))
         keep = np.ones(len(rows), dtype=bool)
+        offsets = rows["offset_s"].to_numpy()
         sources = rows.groupby("source", sort=False).indices
         for source, idx in tqdm(sources.items(), desc=f"shard {shard}: recordings", mininterval=5):
             try:
-                _cache_recording(wave, idx, root / source, source, rows["offset_s"].to_numpy()[idx], clip_s, sr,
-                                 channel)
+                _cache_recording(wave, idx, root / source, source, offsets[idx], clip_s, sr, channel)
             except (ValueError, FileNotFoundError) as exc:
                 if on_bad_audio == "error":
                     raise
@@ -65,6 +65,7 @@ def build_shard(
         if not keep.all():
             wave = _compact(wave, keep, tmp_wave)
             rows = rows[keep].reset_index(drop=True)
+        wave.flush()
         _write_mel(wave, spec_cfg, tmp_mel)
         del wave
     index = rows.assign(row=np.arange(len(rows), dtype=np.int64))
@@ -107,7 +108,6 @@ def _write_mel(wave: np.ndarray, spec_cfg: dict, path: Path) -> None:
         for start in range(0, len(wave), batch):
             mel[start : start + batch] = melspec(torch.from_numpy(np.asarray(wave[start : start + batch]))).numpy()
     mel.flush()
-    wave.flush()
     del mel
 
 

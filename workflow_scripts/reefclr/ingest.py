@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +41,7 @@ class Ingest:
     on_bad_audio: str = "error"
     files: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
-    dropped: dict[str, int] = field(default_factory=dict)
+    dropped: Counter = field(default_factory=Counter)
 
     @property
     def name(self) -> str:
@@ -68,16 +69,13 @@ class Ingest:
             message = f"{where}: {exc}" if where not in str(exc) else str(exc)
             if self.on_bad_audio == "error":
                 raise type(exc)(message) from None
-            self.problems.append({"source": str(path), "entry": where, "reason": str(exc), "action": "skipped"})
+            self.problems.append({"source": self.source(path), "entry": where, "reason": str(exc),
+                                  "action": "skipped"})
             log.warning("skipped: %s", message)
             return None
         self.files.append({"source": self.source(path), "sample_rate": info.sample_rate,
                            "channels": info.channels, "duration_s": round(info.duration_s, 3)})
         return info
-
-    def count_dropped(self, counts: dict[str, int]) -> None:
-        for key, value in counts.items():
-            self.dropped[key] = self.dropped.get(key, 0) + value
 
     def clip_rows(self, path: Path, info: AudioInfo, *, span: tuple[float, float] | None = None,
                   events: pd.DataFrame | None = None, label: str | None = None, site: str | None = None,
@@ -89,7 +87,7 @@ class Ingest:
         if events is not None:
             labels, dropped = label_clips(offsets, seg["clip_s"], events, seg["min_overlap"],
                                           self.spec["background_label"])
-            self.count_dropped(dropped)
+            self.dropped.update(dropped)
         else:
             labels = [label] * len(offsets)
         return [self.row(path, off, lab, site, group) for off, lab in zip(offsets, labels)
@@ -104,9 +102,12 @@ class Ingest:
                     group=group or source, site=site or self.spec["id"],
                     start_time=(t0 + timedelta(seconds=float(offset_s))) if t0 else pd.NaT)
 
-    def report(self, n_clips: int) -> dict:
-        return {"dataset": self.spec["id"], "role": self.spec["role"], "clips": n_clips, "files": self.files,
-                "problems": self.problems, "dropped_clips": self.dropped}
+    def report(self, clips: pd.DataFrame) -> dict:
+        """Facts for the data check: files, clips per class, recording groups, problems."""
+        classes = clips["label"].fillna("(unlabelled)").value_counts().sort_index()
+        return {"dataset": self.spec["id"], "role": self.spec["role"], "clips": len(clips),
+                "classes": {str(k): int(v) for k, v in classes.items()}, "groups": int(clips["group"].nunique()),
+                "files": self.files, "problems": self.problems, "dropped_clips": dict(self.dropped)}
 
 
 def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: str = "error"
@@ -119,7 +120,7 @@ def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: st
     df["role"] = spec["role"]
     out = manifest.finalize(df, spec["shards"], ctx.name)
     _check_labels(out, spec)
-    return out, ctx.report(len(out))
+    return out, ctx.report(out)
 
 
 def list_audio(folder: Path, extensions: list[str]) -> list[Path]:

@@ -68,6 +68,14 @@ def get_pretrain_cache(wildcards):
     ]
 
 
+def get_knn_cache(wildcards):
+    """The labelled set of the online k-NN check, if any."""
+    knn = config["pretrain"]["knn"]["dataset"]
+    return (
+        cache_files(knn, "mel.npy") + cache_files(knn, "index.parquet") if knn else []
+    )
+
+
 def get_embed_weights(wildcards):
     return (
         "results/models/reefclr/encoder.pt" if wildcards.embedder == "reefclr" else []
@@ -94,10 +102,24 @@ def get_pretrain_gpus():
     return config["pretrain"]["gpus"]
 
 
+# Pretraining settings that change speed or logging only: a checkpoint survives them.
+RESUMABLE_ACROSS = (
+    "workers",
+    "compile",
+    "log_every",
+    "checkpoint_every",
+    "device",
+    "gpus",
+)
+
+
 def get_run_hash():
     """Settings that define a pretraining run; a checkpoint resumes only the same run."""
+    defining = {
+        k: v for k, v in config["pretrain"].items() if k not in RESUMABLE_ACROSS
+    }
     return slice_hash(
-        config["pretrain"], config["model_input"], config["spectrogram"], config["seed"]
+        defining, config["model_input"], config["spectrogram"], config["seed"]
     )
 
 

@@ -3,7 +3,8 @@
 
 rule pretrain_simclr:
     input:
-        get_pretrain_cache,
+        cache=get_pretrain_cache,
+        knn=get_knn_cache,
     output:
         encoder="results/models/reefclr/encoder.pt",
         history="results/models/reefclr/train_log.csv",

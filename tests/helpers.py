@@ -32,3 +32,11 @@ def dataset_spec(**entry) -> dict:
     schema = load_schema(REPO / "schemas/config.schema.yaml")
     fill_defaults({"data": {"root": ".", "datasets": [entry]}}, schema)
     return entry
+
+
+def pretrain_cfg(**overrides) -> dict:
+    """A ``pretrain`` config slice: the schema's defaults, then ``overrides``."""
+    from reefclr.config import fill_defaults, load_schema
+
+    schema = load_schema(REPO / "schemas/config.schema.yaml")
+    return fill_defaults({"data": {"root": ".", "datasets": []}}, schema)["pretrain"] | overrides

@@ -1,6 +1,7 @@
 """Pretrain the ReefCLR encoder with SimCLR; write weights, history, loss curve, model card."""
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 from reefclr import plots, train
@@ -10,15 +11,19 @@ from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params
-shards = sorted({str(shard_dir(f)) for f in snakemake.input})
-result = train.pretrain(shards, p.pretrain, p.spectrogram, p.model_input, p.seed, p.checkpoint, p.run_hash,
-                        threads=snakemake.threads)
+shards = sorted({str(shard_dir(f)) for f in snakemake.input.cache})
+knn_shards = sorted({str(shard_dir(f)) for f in snakemake.input.knn})
+job = dict(shard_dirs=shards, cfg=p.pretrain, spec_cfg=p.spectrogram, input_cfg=p.model_input, seed=p.seed,
+           checkpoint_path=p.checkpoint, run_hash=p.run_hash, threads=snakemake.threads, knn_shard_dirs=knn_shards)
+result = train.launch(job, Path(p.checkpoint).with_name("job.json"))
 history = pd.DataFrame(result.history)
-manifest_hash = hashlib.sha256(b"".join(open(f"{s}/index.parquet", "rb").read() for s in shards)).hexdigest()
+index_hash = hashlib.sha256(b"".join(open(f"{s}/index.parquet", "rb").read() for s in shards)).hexdigest()
 card = dict(config=dict(pretrain=p.pretrain, model_input=p.model_input, spectrogram=p.spectrogram, seed=p.seed),
-            run_hash=p.run_hash, data_index_sha256=manifest_hash, shards=shards, steps=len(history),
-            resumed_from_step=result.resumed_from, wall_s_this_session=result.wall_s, device=result.device,
-            final_loss=float(history["loss"].iloc[-1]), environment=train.environment())
+            run_hash=p.run_hash, data_index_sha256=index_hash, shards=shards, steps=len(history),
+            wall_s=sum(s["wall_s"] for s in result.sessions), sessions=result.sessions,
+            final_loss=float(history["loss"].iloc[-1]),
+            final_knn_accuracy=float(history["knn_accuracy"].dropna().iloc[-1]) if knn_shards else None,
+            environment=train.environment())
 train.save_encoder(snakemake.output.encoder, result.model, card)
 write_table(history, snakemake.output.history)
 plots.loss_curve(history, snakemake.output.curve)

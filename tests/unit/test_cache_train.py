@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from helpers import dataset_spec, write_tone
-from reefclr import cache, ingest, train
+from helpers import dataset_spec, pretrain_cfg, write_tone
+from reefclr import cache, ingest, train, views
 from reefclr.models.encoders import EncoderArgs
 
 
@@ -38,9 +38,8 @@ def test_cache_shards_hold_every_clip_once(cached, spec_cfg):
     assert not list((dirs[0]).glob("*.tmp"))
 
 
-TINY = dict(encoder="small_resnet", width=4, projection_dim=16, temperature=0.1, batch_size=6, steps=8, lr=0.3,
-            weight_decay=1e-6, momentum=0.9, trust_coefficient=0.001, warmup_fraction=0.25, checkpoint_every=2,
-            log_every=2, crop_min_scale=0.6, augment_p=0.5, device="cpu", gpus=0, version=1)
+TINY = pretrain_cfg(encoder="small_resnet", width=4, projection_dim=16, batch_size=6, steps=8, lr=0.3,
+                    warmup_fraction=0.25, checkpoint_every=2, log_every=2, device="cpu")
 INPUT = {"image_size": 32, "scale": "power"}
 
 
@@ -50,12 +49,12 @@ def test_resume_after_stop_equals_uninterrupted(cached, spec_cfg, tmp_path):
     part = train.pretrain(dirs, TINY, spec_cfg, INPUT, 0, tmp_path / "b.pt", "h", stop_after=5)
     assert part.history[-1]["step"] == 5
     resumed = train.pretrain(dirs, TINY, spec_cfg, INPUT, 0, tmp_path / "b.pt", "h")
-    assert resumed.resumed_from == 5  # a stop writes a checkpoint
+    assert [s["start_step"] for s in resumed.sessions] == [0, 5]  # a stop writes a checkpoint
     assert [h["loss"] for h in resumed.history] == pytest.approx([h["loss"] for h in full.history])
     for (name, a), (_, b) in zip(full.model.state_dict().items(), resumed.model.state_dict().items()):
         torch.testing.assert_close(a, b, msg=name)
     other = train.pretrain(dirs, TINY, spec_cfg, INPUT, 0, tmp_path / "b.pt", "other-settings")
-    assert other.resumed_from == 0
+    assert other.sessions[-1]["start_step"] == 0 and len(other.sessions) == 1
 
 
 def test_loss_decreases_on_fixed_batch(cached, spec_cfg, tmp_path):
@@ -68,9 +67,9 @@ def test_loss_decreases_on_fixed_batch(cached, spec_cfg, tmp_path):
 
 
 def test_batch_indices_cover_each_epoch():
-    seen = np.concatenate([train.batch_indices(s, 10, 3, 0) for s in range(3)])
+    seen = np.concatenate([views.batch_indices(s, 10, 3, 0) for s in range(3)])
     assert len(set(seen)) == 9
-    assert not np.array_equal(train.batch_indices(0, 10, 3, 0), train.batch_indices(3, 10, 3, 0))
+    assert not np.array_equal(views.batch_indices(0, 10, 3, 0), views.batch_indices(3, 10, 3, 0))
 
 
 def test_encoder_round_trip(cached, spec_cfg, tmp_path):
@@ -82,3 +81,95 @@ def test_encoder_round_trip(cached, spec_cfg, tmp_path):
     emb = embedders.load("reefclr", weights=str(tmp_path / "enc.pt"), cfg={"model_input": INPUT})
     assert emb.dim == 32 and len(emb.weights_sha256) == 64
     assert EncoderArgs(**torch.load(tmp_path / "enc.pt", weights_only=False)["encoder_args"]).width == 4
+
+
+def test_two_processes_equal_one(cached, spec_cfg, tmp_path):
+    """torchrun, 2 gloo processes, each half of every batch: the losses and weights of one process."""
+    _, dirs = cached
+    cfg = TINY | {"steps": 4, "checkpoint_every": 100}
+    one = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "one.pt", "h")
+    job = dict(shard_dirs=[str(d) for d in dirs], cfg=cfg | {"gpus": 2}, spec_cfg=spec_cfg, input_cfg=INPUT,
+               seed=0, checkpoint_path=str(tmp_path / "two.pt"), run_hash="h", threads=2)
+    two = train.launch(job, tmp_path / "job.json")
+    assert two.sessions[-1]["processes"] == 2
+    assert [h["loss"] for h in two.history] == pytest.approx([h["loss"] for h in one.history], rel=1e-4)
+    for (name, a), (_, b) in zip(one.model.state_dict().items(), two.model.state_dict().items()):
+        torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-4, msg=name)
+
+
+def test_study_waveform_augmentations():
+    from audiomentations import AddGaussianNoise, ClippingDistortion, Gain, PitchShift, TimeStretch
+
+    chain = views.study_augment(0.5, "librosa_phase_vocoder")
+    kinds = {type(t): t for t in chain.transforms}
+    assert list(kinds) == [AddGaussianNoise, PitchShift, TimeStretch, ClippingDistortion, Gain]
+    assert all(t.p == 0.5 for t in chain.transforms)
+    assert (kinds[AddGaussianNoise].min_amplitude, kinds[AddGaussianNoise].max_amplitude) == (1e-4, 5e-4)
+    assert (kinds[PitchShift].min_semitones, kinds[PitchShift].max_semitones) == (-2, 12)
+    assert (kinds[TimeStretch].min_rate, kinds[TimeStretch].max_rate) == (0.8, 1.25)
+    assert kinds[TimeStretch].leave_length_unchanged
+    clip = kinds[ClippingDistortion]
+    assert (clip.min_percentile_threshold, clip.max_percentile_threshold) == (0, 5)
+    assert (kinds[Gain].min_gain_db, kinds[Gain].max_gain_db) == (-10, 5)
+
+
+def test_waveform_views_are_seeded_per_clip(cached, spec_cfg):
+    from reefclr.distributed import Group
+
+    _, dirs = cached
+    dirs = [str(d) for d in dirs]
+    steps = views.WaveformSteps(dirs, 6, 0, spec_cfg, 1.0, "signalsmith_stretch", Group())
+    a, b = steps[3], steps[3]
+    assert a.shape == (2, 6, 128, 241)
+    torch.testing.assert_close(a, b)
+    assert not torch.allclose(a[0], a[1])  # two different views
+    half = views.WaveformSteps(dirs, 6, 0, spec_cfg, 1.0, "signalsmith_stretch", Group(rank=1, world=2))[3]
+    torch.testing.assert_close(half, a[:, 3:])  # a process's slice is the one-process views of its clips
+    plain = views.WaveformSteps(dirs, 6, 0, spec_cfg, 0.0, "signalsmith_stretch", Group())[3]
+    data = cache.CachedSet.open(dirs)
+    cached_mel = torch.from_numpy(data.mel(views.batch_indices(3, len(data), 6, 0)))
+    torch.testing.assert_close(plain[0], cached_mel, rtol=1e-4, atol=1e-6)  # p=0: the cache's mel
+
+
+def test_waveform_training_resumes_exactly(cached, spec_cfg, tmp_path):
+    _, dirs = cached
+    cfg = TINY | {"views": "waveform", "workers": 1, "steps": 4}
+    full = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "a.pt", "h")
+    train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "b.pt", "h", stop_after=2)
+    resumed = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "b.pt", "h")
+    assert [h["loss"] for h in resumed.history] == [h["loss"] for h in full.history]
+    assert all(0 <= h["data_wait_fraction"] <= 1 and h["images_per_s"] > 0 for h in full.history)
+
+
+def test_knn_accuracy_matches_hand_count():
+    from reefclr.knn import knn_accuracy
+
+    train_x = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]])
+    train_y = np.array(["a", "a", "b", "b"])
+    test_x = np.array([[1, 0.2], [0.2, 1], [0.6, 0.5]])
+    # k=1: nearest by angle -> a, b, a; the third is labelled b: 2 of 3 right
+    assert knn_accuracy(train_x, train_y, test_x, np.array(["a", "b", "b"]), k=1) == pytest.approx(2 / 3)
+    assert knn_accuracy(train_x, train_y, test_x, np.array(["a", "b", "a"]), k=1) == 1.0
+
+
+def test_online_knn_check_is_logged(cached, spec_cfg, segment_cfg, tmp_path):
+    _, dirs = cached
+    spec = dataset_spec(id="test_sites", role="test", format="folders", path=".", label_from_folder=True,
+                        extensions=["wav"])
+    manifest, _ = ingest.build_manifest(spec, tmp_path / "data", segment_cfg)
+    d = tmp_path / "knn" / "shard-0"
+    cache.build_shard(manifest, 0, tmp_path / "data", spec_cfg, 1.92, "mean", d / "wave.npy", d / "mel.npy",
+                      d / "index.parquet")
+    cfg = TINY | {"steps": 4, "knn": {"dataset": "test_sites", "every": 2, "k": 3}}
+    result = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "k.pt", "h", knn_shard_dirs=[str(d)])
+    acc = [h["knn_accuracy"] for h in result.history]
+    assert np.isnan(acc[0]) and np.isnan(acc[2])
+    assert acc[1] > 0.5 and acc[3] > 0.5  # three tones 300 Hz apart: chance is 1/3
+
+
+def test_compiled_model_trains_like_eager(cached, spec_cfg, tmp_path):
+    _, dirs = cached
+    cfg = TINY | {"steps": 2}
+    eager = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "e.pt", "h")
+    compiled = train.pretrain(dirs, cfg | {"compile": True}, spec_cfg, INPUT, 0, tmp_path / "c.pt", "h")
+    assert [h["loss"] for h in compiled.history] == pytest.approx([h["loss"] for h in eager.history], rel=1e-3)

@@ -59,8 +59,13 @@ def rules_with_env():
 
 
 def env_packages(env_file: str) -> dict[str, str]:
+    """Package -> version: conda ones as ``major.minor``, pip ones (exact) as ``==x.y.z``."""
     deps = yaml.safe_load((REPO / env_file).read_text())["dependencies"]
-    return {d.split("=")[0].strip(): d.split("=", 1)[1].strip() for d in deps if isinstance(d, str)}
+    pkgs = {d.split("=")[0].strip(): d.split("=", 1)[1].strip() for d in deps if isinstance(d, str)}
+    for d in deps:
+        if isinstance(d, dict):
+            pkgs |= {line.split("==")[0]: "==" + line.split("==")[1] for line in d["pip"]}
+    return pkgs
 
 
 def test_every_rule_has_env_log_benchmark():
@@ -86,11 +91,14 @@ def test_env_versions_match_requirements():
         data = yaml.safe_load(env.read_text())
         assert data["channels"][-1] == "nodefaults", env.name
         for pkg, version in env_packages(f"envs/{env.name}").items():
-            if pkg == "python":
+            if pkg in ("python", "pip"):
                 continue
             pip = PIP_NAME.get(pkg, pkg)
             assert pip in pins, f"{env.name}: {pkg} is not pinned in requirements.txt"
-            assert pins[pip].startswith(version + "."), f"{env.name}: {pkg} ={version} vs pip {pins[pip]}"
+            if version.startswith("=="):
+                assert pins[pip] == version[2:], f"{env.name}: pip {pkg}{version} vs requirements {pins[pip]}"
+            else:
+                assert pins[pip].startswith(version + "."), f"{env.name}: {pkg} ={version} vs pip {pins[pip]}"
 
 
 def test_pyproject_pins_equal_requirements():

@@ -76,21 +76,29 @@ def _mask(x: torch.Tensor, fire: torch.Tensor, max_width: int, dim: int, g: torc
 
 
 def random_resized_crop(
-    x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator
+    x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator, total: int | None = None,
+    offset: int = 0,
 ) -> torch.Tensor:
     """(B, C, H, W) -> (B, C, S, S): crop of area fraction U(min_scale, 1) and aspect
-    ratio log-U(3/4, 4/3) at a random place, resized bilinearly."""
+    ratio log-U(3/4, 4/3) at a random place, resized bilinearly.
+
+    The crops are drawn for a batch of ``total`` items (default B) and items
+    ``offset..offset+B`` applied, so each process of a data-parallel run crops its slice of
+    the global batch exactly as one process would crop the whole.
+    """
     b = x.shape[0]
+    total = b if total is None else total
     dev = x.device
-    area = _uniform(b, min_scale, 1.0, g, dev)
-    log_ratio = _uniform(b, math.log(3 / 4), math.log(4 / 3), g, dev)
+    area = _uniform(total, min_scale, 1.0, g, dev)
+    log_ratio = _uniform(total, math.log(3 / 4), math.log(4 / 3), g, dev)
     ratio = torch.exp(log_ratio)
     w = torch.sqrt(area * ratio).clamp(max=1.0)  # fraction of the width
     h = torch.sqrt(area / ratio).clamp(max=1.0)
-    cx = (torch.rand(b, generator=g, device=dev) * 2 - 1) * (1 - w)  # centre in [-1, 1] coordinates
-    cy = (torch.rand(b, generator=g, device=dev) * 2 - 1) * (1 - h)
+    cx = (torch.rand(total, generator=g, device=dev) * 2 - 1) * (1 - w)  # centre in [-1, 1] coordinates
+    cy = (torch.rand(total, generator=g, device=dev) * 2 - 1) * (1 - h)
+    mine = slice(offset, offset + b)
     theta = torch.zeros(b, 2, 3, device=dev, dtype=x.dtype)
-    theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = w, cx, h, cy
+    theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = w[mine], cx[mine], h[mine], cy[mine]
     grid = F.affine_grid(theta, (b, x.shape[1], image_size, image_size), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 

@@ -74,17 +74,26 @@ def grouped_bars(table: pd.DataFrame, value: str, group: str, path, ylabel: str,
 
 
 def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
-    """NT-Xent loss and learning rate against step."""
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    """NT-Xent loss and learning rate against step; below, the online k-NN accuracy if checked."""
+    knn = history.dropna(subset=["knn_accuracy"]) if "knn_accuracy" in history else history.iloc[:0]
+    rows = 2 if len(knn) else 1
+    fig, axes = plt.subplots(rows, 1, figsize=(6, 3.5 * rows), sharex=True, squeeze=False)
+    ax = axes[0, 0]
     ax.plot(history["step"], history["loss"], color="tab:blue", lw=1, alpha=0.5, label="loss")
     if len(history) >= 5:
         smooth = history["loss"].rolling(max(1, len(history) // 20), min_periods=1).mean()
         ax.plot(history["step"], smooth, color="tab:blue", lw=2, label="loss (smoothed)")
-    ax.set_xlabel("step")
     ax.set_ylabel("NT-Xent loss")
     twin = ax.twinx()
     twin.plot(history["step"], history["lr"], color="tab:orange", lw=1, label="learning rate")
     twin.set_ylabel("learning rate")
     ax.set_title("SimCLR pretraining")
     ax.legend(loc="upper right", fontsize=8, frameon=False)
+    if len(knn):
+        ax2 = axes[1, 0]
+        ax2.plot(knn["step"], knn["knn_accuracy"], "o-", color="tab:green")
+        ax2.set_ylim(0, 1.02)
+        ax2.set_ylabel("k-NN accuracy (held-out 20%)")
+        ax2.grid(alpha=0.3)
+    axes[-1, 0].set_xlabel("step")
     _save(fig, path, dpi)

@@ -1,4 +1,5 @@
-"""SimCLR pretraining loop: deterministic per step, checkpointed, resumable after a kill.
+"""SimCLR pretraining loop: deterministic per step, checkpointed, resumable after a kill,
+on one process or data-parallel under ``torchrun`` (``python -m reefclr.train job.json``).
 
 Batch order and augmentation randomness are functions of (seed, step) alone, so a run that
 is killed and resumed from its last checkpoint ends with the same weights as one that was
@@ -8,25 +9,30 @@ not (on CPU). A checkpoint resumes only a run of the same settings (``run_hash``
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import platform
 import random
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from .atomic import atomic_path
-from .augment import DeviceViews, white_noise_mel_power
+from .atomic import atomic_path, write_json
 from .cache import CachedSet
+from .distributed import Group, convert_batchnorm, gather, init_from_env, shutdown
+from .knn import KnnProbe
 from .models.encoders import EncoderArgs
 from .models.simclr import SimCLR, nt_xent
 from .optim import LARS, param_groups, warmup_cosine
-from .spectrogram import mel_basis
+from .views import ViewSource
 
 log = logging.getLogger(__name__)
 
@@ -40,130 +46,181 @@ def pick_device(choice: str) -> torch.device:
     return torch.device(choice)
 
 
-def batch_indices(step: int, n_items: int, batch: int, seed: int) -> np.ndarray:
-    """The clips of ``step``: a fresh permutation per epoch, seeded by (seed, epoch)."""
-    per_epoch = n_items // batch
-    epoch, pos = divmod(step, per_epoch)
-    perm = np.random.default_rng([seed, epoch]).permutation(n_items)
-    return np.sort(perm[pos * batch : (pos + 1) * batch])
-
-
-def step_generator(seed: int, step: int, device: torch.device) -> torch.Generator:
-    """Augmentation randomness of one step."""
-    g = torch.Generator(device=device)
-    g.manual_seed(int(np.random.SeedSequence([seed, step]).generate_state(1)[0]))
-    return g
-
-
 @dataclass
 class TrainResult:
     model: SimCLR
     history: list[dict] = field(default_factory=list)
-    wall_s: float = 0.0
-    resumed_from: int = 0
-    device: str = "cpu"
+    sessions: list[dict] = field(default_factory=list)
 
 
 def pretrain(
-    shard_dirs: list[str | Path],
+    shard_dirs: list[str],
     cfg: dict,
     spec_cfg: dict,
     input_cfg: dict,
     seed: int,
-    checkpoint_path: str | Path,
+    checkpoint_path: str,
     run_hash: str,
     threads: int = 1,
+    knn_shard_dirs: list[str] | None = None,
     stop_after: int | None = None,
 ) -> TrainResult:
-    """Train SimCLR on the cached mel spectrograms of ``shard_dirs``.
+    """Train SimCLR on the cache of ``shard_dirs``; the final state is also the checkpoint.
 
-    ``cfg`` is the ``pretrain`` config slice; ``stop_after`` ends the loop early (tests).
+    ``cfg`` is the ``pretrain`` config slice; ``knn_shard_dirs`` a labelled set for the online
+    k-NN check; ``stop_after`` ends the loop early (tests). Under ``torchrun`` each process
+    trains on its slice of every global batch; only rank 0 writes.
     """
     torch.set_num_threads(max(1, threads))
     torch.manual_seed(seed)
     random.seed(seed)
     device = pick_device(cfg["device"])
+    group = init_from_env(device.type)
+    if device.type == "cuda" and group.world > 1:
+        device = torch.device("cuda", group.local_rank)
+        torch.cuda.set_device(device)
     data = CachedSet.open(shard_dirs)
-    n = len(data)
-    batch = cfg["batch_size"]
-    if n < 2:
-        raise ValueError(f"pretraining needs at least 2 clips, the cache holds {n}")
-    if batch > n:
-        log.warning("batch_size %d exceeds the %d pretraining clips; using %d", batch, n, n)
-        batch = n
-    model = SimCLR(EncoderArgs(cfg["encoder"], cfg["width"]), cfg["projection_dim"]).to(device)
+    batch = _global_batch(cfg["batch_size"], len(data), group.world)
+    model = SimCLR(EncoderArgs(cfg["encoder"], cfg["width"]), cfg["projection_dim"])
     opt = LARS(param_groups(model, cfg["weight_decay"]), lr=cfg["lr"], momentum=cfg["momentum"],
                trust_coefficient=cfg["trust_coefficient"])
-    history: list[dict] = []
-    start = 0
     ckpt_path = Path(checkpoint_path)
-    if ckpt_path.exists():
-        ckpt = torch.load(ckpt_path, map_location=device, weights_only=False)
-        if ckpt.get("run_hash") == run_hash:
-            model.load_state_dict(ckpt["state_dict"])
-            opt.load_state_dict(ckpt["optimizer"])
-            start, history = ckpt["step"], ckpt["history"]
-            torch.set_rng_state(ckpt["rng"]["torch"])
-            log.info("resumed from %s at step %d", ckpt_path, start)
-        else:
-            log.info("ignoring %s: it belongs to a run with other settings", ckpt_path)
-    window = torch.hann_window(spec_cfg["win_length"], periodic=True)
-    basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
-    views = DeviceViews(white_noise_mel_power(basis, window), input_cfg["image_size"], input_cfg["scale"],
-                        cfg["augment_p"], cfg["crop_min_scale"])
+    start, history, sessions = _resume(ckpt_path, run_hash, model, opt)
+    model.to(device)
+    _move_optimizer_state(opt, device)
     cuda = device.type == "cuda"
     if cuda:
         model = model.to(memory_format=torch.channels_last)
+    net = model
+    if group.world > 1:
+        net = DistributedDataParallel(convert_batchnorm(model), device_ids=[device.index] if cuda else None,
+                                      broadcast_buffers=False)
+    if cfg["compile"]:
+        net = torch.compile(net)
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext()
+    source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
+    knn = KnnProbe(knn_shard_dirs, input_cfg, cfg["knn"]["k"], seed) if knn_shard_dirs and group.main else None
     steps = cfg["steps"]
     end = steps if stop_after is None else min(steps, stop_after)
+    session = dict(device=str(device), processes=group.world, start_step=start, end_step=start, wall_s=0.0)
+    sessions.append(session)
     model.train()
     t0 = time.perf_counter()
-    bar = tqdm(range(start, end), initial=start, total=steps, desc="SimCLR", mininterval=5)
-    for step in bar:
-        t_data = time.perf_counter()
-        idx = batch_indices(step, n, batch, seed)
-        mel = torch.from_numpy(data.mel(idx)).to(device, non_blocking=True)
-        g = step_generator(seed, step, device)
-        x = torch.cat([views(mel, g), views(mel, g)])  # (2B, 3, S, S): view 0 then view 1
+    bar = tqdm(total=steps, initial=start, desc="SimCLR", mininterval=5, disable=not group.main)
+    t_step = time.perf_counter()
+    for step, x0, x1, waited in source.iterate(start, end):
+        x = torch.cat([x0, x1])  # (2b, 3, S, S): view 0 then view 1 of this process's clips
         if cuda:
             x = x.contiguous(memory_format=torch.channels_last)
-        t_model = time.perf_counter()
         lr = warmup_cosine(step, steps, cfg["lr"], cfg["warmup_fraction"])
-        for group in opt.param_groups:
-            group["lr"] = lr
+        for param_group in opt.param_groups:
+            param_group["lr"] = lr
         with autocast:
-            z = model(x)
+            z = net(x)
         z0, z1 = z.float().chunk(2)
-        loss = nt_xent(z0, z1, cfg["temperature"])
+        loss = nt_xent(gather(z0), gather(z1), cfg["temperature"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        if cuda:
-            torch.cuda.synchronize()
-        t_end = time.perf_counter()
-        loss_value = loss.item()
-        history.append(dict(step=step + 1, loss=loss_value, lr=lr,
-                            images_per_s=2 * batch / (t_end - t_data),
-                            data_wait_fraction=(t_model - t_data) / (t_end - t_data)))
+        loss_value = loss.item()  # waits for the device
+        now = time.perf_counter()
+        row = dict(step=step + 1, loss=loss_value, lr=lr, images_per_s=2 * batch / (now - t_step),
+                   data_wait_fraction=min(1.0, waited / (now - t_step)), knn_accuracy=float("nan"))
+        done = step + 1 == end
+        if knn is not None and ((step + 1) % cfg["knn"]["every"] == 0 or done):
+            row["knn_accuracy"] = knn(model.encoder, device)
+            log.info("step %d k-NN accuracy %.3f", step + 1, row["knn_accuracy"])
+        history.append(row)
+        bar.update(1)
         if (step + 1) % cfg["log_every"] == 0:
             bar.set_postfix(loss=f"{loss_value:.4f}")
-            log.info("step %d loss %.4f lr %.4g", step + 1, loss_value, lr)
-        if (step + 1) % cfg["checkpoint_every"] == 0 or step + 1 == end:
-            save_checkpoint(ckpt_path, model, opt, step + 1, history, run_hash)
-    return TrainResult(model, history, time.perf_counter() - t0, start, str(device))
+            log.info("step %d loss %.4f lr %.4g %.1f images/s", step + 1, loss_value, lr, row["images_per_s"])
+        if (step + 1) % cfg["checkpoint_every"] == 0 or done:
+            session.update(end_step=step + 1, wall_s=time.perf_counter() - t0)
+            if group.main:
+                save_checkpoint(ckpt_path, model, opt, step + 1, history, sessions, run_hash)
+        t_step = time.perf_counter()
+    bar.close()
+    shutdown(group)
+    return TrainResult(model, history, sessions)
 
 
-def save_checkpoint(path: Path, model: SimCLR, opt: torch.optim.Optimizer, step: int,
-                    history: list[dict], run_hash: str) -> None:
+def _global_batch(batch: int, n: int, world: int) -> int:
+    if n < 2:
+        raise ValueError(f"pretraining needs at least 2 clips, the cache holds {n}")
+    if batch > n:
+        log.warning("batch_size %d exceeds the %d pretraining clips; using %d", batch, n, n - n % world)
+        batch = n - n % world
+    if batch % world:
+        raise ValueError(f"pretrain.batch_size {batch} is not divisible by the {world} processes")
+    return batch
+
+
+def _resume(path: Path, run_hash: str, model: SimCLR, opt: torch.optim.Optimizer) -> tuple[int, list, list]:
+    """Load the checkpoint at ``path`` into model and optimiser if it is of this run."""
+    if not path.exists():
+        return 0, [], []
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    if ckpt.get("run_hash") != run_hash:
+        log.info("ignoring %s: it belongs to a run with other settings", path)
+        return 0, [], []
+    model.load_state_dict(ckpt["state_dict"])
+    opt.load_state_dict(ckpt["optimizer"])
+    torch.set_rng_state(ckpt["rng"]["torch"])
+    log.info("resumed from %s at step %d", path, ckpt["step"])
+    return ckpt["step"], ckpt["history"], ckpt["sessions"]
+
+
+def _move_optimizer_state(opt: torch.optim.Optimizer, device: torch.device) -> None:
+    for state in opt.state.values():
+        for key, value in state.items():
+            if torch.is_tensor(value):
+                state[key] = value.to(device)
+
+
+def save_checkpoint(path: Path, model: SimCLR, opt: torch.optim.Optimizer, step: int, history: list[dict],
+                    sessions: list[dict], run_hash: str) -> None:
     """Everything to resume: weights, optimiser state, step, history, RNG, settings hash."""
     state = dict(
         model_args=dict(encoder=model.encoder_args.to_dict(), projection_dim=model.head.net[3].out_features),
         state_dict=model.state_dict(), optimizer=opt.state_dict(), step=step, history=history,
-        run_hash=run_hash, rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state()),
+        sessions=sessions, run_hash=run_hash,
+        rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state()),
     )
     with atomic_path(path) as tmp:
         torch.save(state, tmp)
+
+
+def load_result(path: str | Path) -> TrainResult:
+    """The model, history and sessions of a checkpoint (the final one, after training)."""
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    args = ckpt["model_args"]
+    model = SimCLR(EncoderArgs(**args["encoder"]), args["projection_dim"])
+    model.load_state_dict(ckpt["state_dict"])
+    return TrainResult(model, ckpt["history"], ckpt["sessions"])
+
+
+def processes(cfg: dict) -> int:
+    """Data-parallel processes of a run: one per GPU asked for (``pretrain.gpus``), at least one."""
+    return max(1, cfg["gpus"])
+
+
+def launch(job: dict, job_path: str | Path) -> TrainResult:
+    """Train in this process, or under ``torchrun`` with one process per GPU; returns the result
+    read back from the final checkpoint."""
+    nproc = processes(job["cfg"])
+    if nproc == 1:
+        pretrain(**job)
+    else:
+        job = job | {"threads": max(1, job["threads"] // nproc)}
+        write_json(job, job_path)
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+                                                                       os.environ.get("PYTHONPATH")]))}
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
+               "-m", "reefclr.train", str(job_path)]
+        log.info("launching %s", " ".join(cmd))
+        subprocess.run(cmd, check=True, env=env)
+    return load_result(job["checkpoint_path"])
 
 
 def save_encoder(path: str | Path, model: SimCLR, meta: dict) -> None:
@@ -183,3 +240,9 @@ def environment() -> dict:
                 cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
                 cuda_visible_devices=os.environ.get("CUDA_VISIBLE_DEVICES"),
                 slurm_job_id=os.environ.get("SLURM_JOB_ID"))
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s rank" + os.environ.get("RANK", "0")
+                        + " %(levelname)s %(name)s: %(message)s")
+    pretrain(**json.loads(Path(sys.argv[1]).read_text()))

@@ -1,0 +1,153 @@
+"""The two SimCLR views of every clip of a training step, from one of two sources.
+
+- ``device`` (fast): cached mel power -> batched spectro-temporal augmentations and random
+  resized crop on the training device (``augment.DeviceViews``).
+- ``waveform`` (the study's): cached 8 kHz waveform -> the study's audiomentations chain
+  per clip in DataLoader workers -> mel power -> random resized crop on the device.
+
+Both are functions of (seed, step) alone, whatever the number of processes: the clips of a
+step come from ``batch_indices``; device randomness is drawn for the whole global batch
+(each process keeps its slice); waveform augmentations are seeded per clip and view.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from .augment import DeviceViews, random_resized_crop, white_noise_mel_power
+from .cache import CachedSet
+from .distributed import Group
+from .spectrogram import MelSpectrogram, mel_basis, power_to_db
+
+
+def batch_indices(step: int, n_items: int, batch: int, seed: int) -> np.ndarray:
+    """The clips of ``step``: a fresh permutation per epoch, seeded by (seed, epoch)."""
+    per_epoch = n_items // batch
+    epoch, pos = divmod(step, per_epoch)
+    perm = np.random.default_rng([seed, epoch]).permutation(n_items)
+    return np.sort(perm[pos * batch : (pos + 1) * batch])
+
+
+def step_generator(seed: int, step: int, device: torch.device) -> torch.Generator:
+    """Augmentation randomness of one step."""
+    g = torch.Generator(device=device)
+    g.manual_seed(int(np.random.SeedSequence([seed, step]).generate_state(1)[0]))
+    return g
+
+
+def study_augment(p: float, method: str):
+    """The study's waveform augmentations, each applied with probability ``p``."""
+    from audiomentations import AddGaussianNoise, ClippingDistortion, Compose, Gain, PitchShift, TimeStretch
+
+    return Compose([
+        AddGaussianNoise(min_amplitude=1e-4, max_amplitude=5e-4, p=p),
+        PitchShift(min_semitones=-2, max_semitones=12, method=method, p=p),
+        TimeStretch(min_rate=0.8, max_rate=1.25, leave_length_unchanged=True, method=method, p=p),
+        ClippingDistortion(min_percentile_threshold=0, max_percentile_threshold=5, p=p),
+        Gain(min_gain_db=-10, max_gain_db=5, p=p),
+    ])
+
+
+def seed_clip(seed: int, step: int, position: int, view: int) -> None:
+    """Seed the generators audiomentations draws from, for one view of one clip."""
+    a, b = np.random.SeedSequence([seed, step, position, view]).generate_state(2)
+    random.seed(int(a))
+    np.random.seed(int(b))
+
+
+class WaveformSteps(torch.utils.data.Dataset):
+    """Item ``step``: (2, b, n_mels, frames) mel power of both augmented views of this
+    process's b clips of that step. Opens the cache lazily, once per worker."""
+
+    def __init__(self, shard_dirs: list[str], batch: int, seed: int, spec_cfg: dict, p: float, method: str,
+                 group: Group):
+        self.shard_dirs, self.batch, self.seed, self.spec_cfg = shard_dirs, batch, seed, spec_cfg
+        self.p, self.method, self.group = p, method, group
+        self._data: CachedSet | None = None
+
+    def __len__(self) -> int:
+        return 2**62
+
+    def __getitem__(self, step: int) -> torch.Tensor:
+        if self._data is None:
+            self._data = CachedSet.open(self.shard_dirs)
+            self._augment = study_augment(self.p, self.method)
+            self._mel = MelSpectrogram.from_config(self.spec_cfg)
+        local = self.batch // self.group.world
+        first = self.group.rank * local
+        idx = batch_indices(step, len(self._data), self.batch, self.seed)[first : first + local]
+        waves = self._data.wave(idx)
+        sr = self.spec_cfg["sample_rate"]
+        out = np.empty((2, *waves.shape), dtype=np.float32)
+        for view in range(2):
+            for i, wave in enumerate(waves):
+                seed_clip(self.seed, step, first + i, view)
+                out[view, i] = self._augment(wave, sample_rate=sr)
+        with torch.inference_mode():
+            mel = self._mel(torch.from_numpy(out.reshape(2 * local, -1)))
+        return mel.view(2, local, *mel.shape[1:])
+
+
+def _worker_init(_: int) -> None:
+    torch.set_num_threads(1)
+
+
+class ViewSource:
+    """Yields (step, view0, view1, seconds waited) with this process's (b, 3, S, S) views."""
+
+    def __init__(self, kind: str, shard_dirs: list[str], data: CachedSet, batch: int, seed: int, cfg: dict,
+                 spec_cfg: dict, input_cfg: dict, group: Group, device: torch.device):
+        self.kind, self.data, self.batch, self.seed = kind, data, batch, seed
+        self.group, self.device = group, device
+        self.image_size, self.scale = input_cfg["image_size"], input_cfg["scale"]
+        self.min_scale, self.workers = cfg["crop_min_scale"], cfg["workers"]
+        if kind == "device":
+            window = torch.hann_window(spec_cfg["win_length"], periodic=True)
+            basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
+            self.views = DeviceViews(white_noise_mel_power(basis, window), self.image_size, self.scale,
+                                     cfg["augment_p"], self.min_scale)
+        elif kind == "waveform":
+            self.steps_data = WaveformSteps(shard_dirs, batch, seed, spec_cfg, cfg["augment_p"],
+                                            cfg["waveform_method"], group)
+        else:
+            raise ValueError(f"unknown pretrain.views {kind!r}; known: device, waveform")
+
+    def iterate(self, start: int, end: int) -> Iterator[tuple[int, torch.Tensor, torch.Tensor, float]]:
+        if self.kind == "device":
+            yield from self._device(start, end)
+        else:
+            yield from self._waveform(start, end)
+
+    def _device(self, start: int, end: int):
+        local = self.batch // self.group.world
+        mine = slice(self.group.rank * local, (self.group.rank + 1) * local)
+        for step in range(start, end):
+            t0 = time.perf_counter()
+            idx = batch_indices(step, len(self.data), self.batch, self.seed)
+            mel = torch.from_numpy(self.data.mel(idx)).to(self.device, non_blocking=True)
+            g = step_generator(self.seed, step, self.device)
+            x0, x1 = self.views(mel, g)[mine], self.views(mel, g)[mine]
+            yield step, x0, x1, time.perf_counter() - t0
+
+    def _waveform(self, start: int, end: int):
+        loader = torch.utils.data.DataLoader(
+            self.steps_data, batch_size=None, sampler=range(start, end), num_workers=self.workers,
+            worker_init_fn=_worker_init, prefetch_factor=2 if self.workers else None,
+            pin_memory=self.device.type == "cuda",
+        )
+        it = iter(loader)
+        for step in range(start, end):
+            t0 = time.perf_counter()
+            mel = next(it).to(self.device, non_blocking=True)
+            x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
+            g = step_generator(self.seed, step, self.device)
+            offset = self.group.rank * mel.shape[1]
+            x0, x1 = (random_resized_crop(x[v].unsqueeze(1), self.image_size, self.min_scale, g,
+                                          total=self.batch, offset=offset).expand(-1, 3, -1, -1)
+                      for v in range(2))
+            yield step, x0, x1, time.perf_counter() - t0

@@ -1,8 +1,9 @@
 # Common entry points. `make demo` runs the synthetic reef demo end to end; `make test` the tests.
 PY ?= python
 CORES ?= 2
+BENCH_DIR ?= /tmp/reefclr-bench
 
-.PHONY: demo report test lint format dag clean
+.PHONY: demo report test lint format dag bench clean
 
 demo:
 	$(PY) -m snakemake --cores $(CORES)
@@ -17,6 +18,15 @@ lint:
 
 format:
 	snakefmt Snakefile rules
+
+# Regenerates every generated table of docs/benchmarks.md (about 15 min on 2 cores).
+bench: demo
+	rm -rf $(BENCH_DIR)
+	$(PY) bench/input_pipeline.py $(BENCH_DIR)/input
+	$(PY) bench/training.py $(BENCH_DIR)/training
+	$(PY) bench/extraction.py $(BENCH_DIR)/extraction
+	$(PY) bench/cache_memory.py
+	$(PY) bench/workflow.py $(BENCH_DIR)/workflow
 
 dag:
 	$(PY) -m snakemake --quiet --rulegraph mermaid-js > docs/rulegraph.mmd

@@ -1,15 +1,19 @@
 """Peak memory of one cache build against the length of the recording.
 
-Usage: python bench/cache_memory.py MINUTES [SAMPLE_RATE]
-Writes a MINUTES-long 16-bit WAV of noise, segments it into 1.92 s clips and builds the
-cache of one shard in this process; prints minutes, file MB, clips, seconds, the peak of
-numpy's heap during the build (tracemalloc: working memory) and the peak RSS (which also
-counts the pages of the output memmaps, i.e. the cache itself).
+Usage: python bench/cache_memory.py            (10, 40 and 120 min at 96 kHz, 3 runs each)
+       python bench/cache_memory.py --one MINUTES SAMPLE_RATE
+One run: writes a MINUTES-long 16-bit WAV of noise, segments it into 1.92 s clips and
+builds the cache of one shard in this process; prints minutes, file MB, clips, seconds, the
+peak of numpy's heap during the build (tracemalloc: working memory) and the peak RSS (which
+also counts the pages of the output memmaps, i.e. the cache itself). Each run is a fresh
+process, so its peak RSS is its own.
 """
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,9 +55,28 @@ def main(minutes: float, sr: int) -> None:
         heap = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"minutes={minutes} sr={sr} file_mb={path.stat().st_size / 2**20:.0f} clips={len(rows)} "
-              f"s={wall:.1f} heap_peak_mb={heap:.0f} peak_rss_mb={peak:.0f} (before build {base:.0f})")
+        print(json.dumps(dict(file_mb=path.stat().st_size / 2**20, clips=len(rows), s=wall, heap_mb=heap,
+                              peak_rss_mb=peak, before_mb=base)))
+
+
+def sweep(sr: int = 96000) -> None:
+    from common import table, write_section
+
+    rows = []
+    for minutes in (10, 40, 120):
+        runs = [json.loads(subprocess.run([sys.executable, __file__, "--one", str(minutes), str(sr)],
+                                          capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+                for _ in range(3)]
+        s = sorted(r["s"] for r in runs)
+        rows.append([minutes, runs[0]["file_mb"], runs[0]["clips"], s[0], s[1], max(r["heap_mb"] for r in runs),
+                     max(r["peak_rss_mb"] for r in runs), runs[0]["before_mb"]])
+    write_section("cachemem", "python bench/cache_memory.py", table(
+        ["minutes at 96 kHz", "file MB", "clips", "build s min", "build s median", "numpy heap peak MB",
+         "peak RSS MB", "RSS before build MB"], rows))
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 96000)
+    if sys.argv[1:2] == ["--one"]:
+        main(float(sys.argv[2]), int(sys.argv[3]))
+    else:
+        sweep()

@@ -1,17 +1,13 @@
-"""Dry-run time of the workflow against the number of clips (synthetic manifest rows, no audio).
+"""A workflow whose manifests hold N synthetic clip rows (no audio), for dry-run timing.
 
-Usage: python bench/dag_scaling.py WORKDIR N_CLIPS [N_CLIPS ...]
 For each size: a copy of the workflow in WORKDIR/<n>, a config whose pretraining dataset
-has N_CLIPS rows in its manifest (written as if ingested) and 64 shards, then
-`snakemake -n` timed 3 times; prints n, jobs and min/median seconds.
+has N rows in its manifest (written as if ingested) and 64 shards. Used by bench/workflow.py.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +16,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "workflow"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts"))
 
-from snakerun import copy_workflow, planned_rules  # noqa: E402
+from snakerun import copy_workflow  # noqa: E402
 
 from reefclr import manifest  # noqa: E402
 
@@ -55,16 +51,3 @@ def prepare(workdir: Path, n: int) -> Path:
         synthetic_manifest(rows, dataset, role, shards).to_parquet(wf / f"results/manifests/{dataset}.parquet")
         (wf / f"results/data_check/{dataset}.json").write_text(json.dumps({"dataset": dataset, "clips": rows}))
     return wf
-
-
-if __name__ == "__main__":
-    root = Path(sys.argv[1])
-    for n in map(int, sys.argv[2:]):
-        wf = prepare(root / str(n), n)
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            jobs = planned_rules(wf, "--configfile", "scale.yaml")
-            times.append(time.perf_counter() - t0)
-        print(f"n={n} jobs={sum(jobs.values())} cache_jobs={jobs.get('build_spectrogram_cache')} "
-              f"min_s={min(times):.2f} median_s={statistics.median(times):.2f}")

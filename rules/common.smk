@@ -36,6 +36,7 @@ wildcard_constraints:
     dataset="|".join(DATASETS),
     embedder="|".join(EMBEDDERS),
     shard=r"\d+",
+    probe="rf|logreg|fewshot",
 
 
 def get_dataset_spec(wildcards):
@@ -98,6 +99,16 @@ def get_embedder_params(wildcards):
     return slices[name] | {"name": name, "version": config["embed"]["version"]}
 
 
+def get_probe_params(wildcards):
+    """The config slices one grouped probe reads: changing one reruns only its jobs."""
+    ev = config["evaluation"]
+    needs = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
+    return {k: ev[k] for k in needs[wildcards.probe]} | {
+        "grouped": ev["grouped"],
+        "embedder": wildcards.embedder,
+    }
+
+
 def get_pretrain_gpus():
     return config["pretrain"]["gpus"]
 
@@ -123,8 +134,11 @@ def get_run_hash():
     )
 
 
-def per_pair(pattern):
-    return expand(pattern, embedder=EMBEDDERS, dataset=TEST_SETS)
+def per_pair(pattern, **wildcards):
+    return expand(pattern, embedder=EMBEDDERS, dataset=TEST_SETS, **wildcards)
+
+
+PROBES = ["rf", "logreg", "fewshot"]
 
 
 def get_final_outputs():
@@ -133,6 +147,10 @@ def get_final_outputs():
         "results/tables/RF_results.csv",
         "results/tables/chisq_results.csv",
         "results/tables/scores_long.csv",
+        "results/tables/grouped_summary.csv",
+        "results/tables/paired_differences.csv",
+        "results/figures/grouped_f1.png",
+        "results/figures/fewshot.png",
         "results/figures/umap_grid.png",
         "results/figures/test_f1.png",
         "results/figures/chisq.png",

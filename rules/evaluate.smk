@@ -53,3 +53,21 @@ rule embed_umap_2d:
         umap=config["evaluation"]["umap2d"],
     script:
         "../workflow_scripts/embed_umap_2d.py"
+
+
+rule probe_grouped:
+    input:
+        "results/embeddings/{embedder}/{dataset}.parquet",
+    output:
+        "results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet",
+    log:
+        "logs/probe_grouped/{probe}/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/probe_grouped/{probe}/{embedder}/{dataset}.tsv"
+    conda:
+        "../envs/eval.yaml"
+    threads: 1
+    params:
+        cfg=get_probe_params,
+    script:
+        "../workflow_scripts/probe_grouped.py"

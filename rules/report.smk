@@ -5,6 +5,10 @@ rule aggregate_tables:
     input:
         rf=per_pair("results/evaluation/rf/{embedder}/{dataset}.json"),
         cluster=per_pair("results/evaluation/cluster/{embedder}/{dataset}.json"),
+        grouped=per_pair(
+            "results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet",
+            probe=PROBES,
+        ),
     output:
         rf=report(
             "results/tables/RF_results.csv",
@@ -18,6 +22,17 @@ rule aggregate_tables:
         ),
         long="results/tables/scores_long.csv",
         long_parquet="results/tables/scores_long.parquet",
+        summary=report(
+            "results/tables/grouped_summary.csv",
+            caption="../report/grouped_summary.rst",
+            category="Tables",
+        ),
+        paired=report(
+            "results/tables/paired_differences.csv",
+            caption="../report/paired_differences.rst",
+            category="Tables",
+        ),
+        confusion="results/tables/confusion_matrices.json",
     log:
         "logs/aggregate_tables/all.log",
     benchmark:
@@ -33,6 +48,7 @@ rule plot_figures:
     input:
         rf="results/tables/RF_results.csv",
         chisq="results/tables/chisq_results.csv",
+        summary="results/tables/grouped_summary.csv",
         coords=per_pair("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
     output:
         umap=report(
@@ -48,6 +64,16 @@ rule plot_figures:
         chisq=report(
             "results/figures/chisq.png",
             caption="../report/chisq.rst",
+            category="Figures",
+        ),
+        grouped=report(
+            "results/figures/grouped_f1.png",
+            caption="../report/grouped_f1.rst",
+            category="Figures",
+        ),
+        fewshot=report(
+            "results/figures/fewshot.png",
+            caption="../report/fewshot.rst",
             category="Figures",
         ),
     log:

@@ -1,7 +1,11 @@
-"""Collect every score into the study's tables and one long table."""
+"""Collect every score into the study's tables, one long table, interval summaries and
+paired differences between embedders."""
 
-from reefclr import aggregate
-from reefclr.atomic import write_table
+import json
+
+import pandas as pd
+from reefclr import aggregate, probes
+from reefclr.atomic import read_parquet_metadata, write_json, write_table
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -9,6 +13,17 @@ rf = aggregate.read_records(snakemake.input.rf)
 clusters = aggregate.read_records(snakemake.input.cluster)
 write_table(aggregate.rf_table(rf), snakemake.output.rf)
 write_table(aggregate.chisq_table(clusters), snakemake.output.chisq)
-scores = aggregate.long_table(rf, clusters)
+grouped = pd.concat([pd.read_parquet(f) for f in snakemake.input.grouped], ignore_index=True)
+scores = aggregate.long_table(rf, clusters, grouped)
 write_table(scores, snakemake.output.long)
 write_table(scores, snakemake.output.long_parquet)
+write_table(probes.summarise(grouped), snakemake.output.summary)
+write_table(probes.paired_differences(grouped), snakemake.output.paired)
+confusion = {}
+for path in snakemake.input.grouped:
+    meta = read_parquet_metadata(path)
+    if "confusion" in meta:
+        first = pd.read_parquet(path).iloc[0]
+        confusion.setdefault(first.embedder, {}).setdefault(first.dataset, {})[first.protocol] = json.loads(
+            meta["confusion"])
+write_json(confusion, snakemake.output.confusion)

@@ -1,4 +1,4 @@
-"""UMAP grid, test-F1 bars and chi-square bars."""
+"""UMAP grid, test-F1 bars, chi-square bars, grouped-split interval bars, few-shot curves."""
 
 import pandas as pd
 from reefclr import plots
@@ -15,3 +15,8 @@ plots.grouped_bars(rf, "Test F1", "Embedding", snakemake.output.f1, "test F1 (we
 chisq = pd.read_csv(snakemake.input.chisq)
 plots.grouped_bars(chisq, "Chi2_Stat", "Category", snakemake.output.chisq, "chi-square statistic",
                    "Cluster-class association (chi-square) by location and embedding", p.figures["dpi"], log=True)
+summary = pd.read_csv(snakemake.input.summary)
+plots.interval_bars(summary, "macro_f1", {"rf_grouped": "Random forest, splits grouped by recording",
+                                          "logreg_grouped": "Linear probe, splits grouped by recording"},
+                    snakemake.output.grouped, p.figures["dpi"])
+plots.few_shot_curves(summary, snakemake.output.fewshot, p.figures["dpi"])

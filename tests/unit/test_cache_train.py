@@ -92,7 +92,9 @@ def test_two_processes_equal_one(cached, spec_cfg, tmp_path):
                seed=0, checkpoint_path=str(tmp_path / "two.pt"), run_hash="h", threads=2)
     two = train.launch(job, tmp_path / "job.json")
     assert two.sessions[-1]["processes"] == 2
-    assert [h["loss"] for h in two.history] == pytest.approx([h["loss"] for h in one.history], rel=1e-4)
+    losses_one, losses_two = [h["loss"] for h in one.history], [h["loss"] for h in two.history]
+    assert losses_two[0] == pytest.approx(losses_one[0], rel=1e-5)  # same views, same global batch norm
+    assert losses_two == pytest.approx(losses_one, rel=1e-3)  # float sums in another order, 4 steps on
     for (name, a), (_, b) in zip(one.model.state_dict().items(), two.model.state_dict().items()):
         torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-4, msg=name)
 
@@ -173,3 +175,13 @@ def test_compiled_model_trains_like_eager(cached, spec_cfg, tmp_path):
     eager = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "e.pt", "h")
     compiled = train.pretrain(dirs, cfg | {"compile": True}, spec_cfg, INPUT, 0, tmp_path / "c.pt", "h")
     assert [h["loss"] for h in compiled.history] == pytest.approx([h["loss"] for h in eager.history], rel=1e-3)
+
+
+def test_bf16_autocast_on_cpu_trains_close_to_fp32(cached, spec_cfg, tmp_path):
+    _, dirs = cached
+    cfg = TINY | {"steps": 2}
+    fp32 = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "f.pt", "h")
+    bf16 = train.pretrain(dirs, cfg | {"precision": "bf16"}, spec_cfg, INPUT, 0, tmp_path / "b.pt", "h")
+    assert fp32.sessions[-1]["precision"] == "fp32" and bf16.sessions[-1]["precision"] == "bf16"
+    assert bf16.history[0]["loss"] == pytest.approx(fp32.history[0]["loss"], rel=0.05)  # same weights, bf16 forward
+    assert np.isfinite([h["loss"] for h in bf16.history]).all()

@@ -50,6 +50,8 @@ def test_minimal_config_gets_every_default():
     (lambda c: c["data"]["datasets"][1].pop("audio"), "data.datasets[1]: 'audio' is a required property"),
     (lambda c: c["embed"].update(embedders=["reefclr", "openl3"]), "embed.embedders[1]: 'openl3' is not one of"),
     (lambda c: c["data"]["datasets"].append(dict(c["data"]["datasets"][1])), "duplicate id(s) ['test_kenya']"),
+    (lambda c: c["pretrain"].update(knn={"dataset": "test_nowhere"}),
+     "pretrain.knn.dataset: 'test_nowhere' is not a test dataset"),
 ])
 def test_errors_name_the_key(edit, message):
     cfg = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -57,6 +59,14 @@ def test_errors_name_the_key(edit, message):
     with pytest.raises(ConfigError) as err:
         validate_config(cfg, SCHEMA)
     assert message in str(err.value)
+
+
+def test_knn_check_auto_takes_the_first_test_set_of_whatever_data_is_configured():
+    assert _load()["pretrain"]["knn"]["dataset"] == "test_kenya"
+    own = validate_config({"data": {"root": "x", "datasets": [
+        {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "p"},
+        {"id": "test_mine", "role": "test", "format": "folders", "path": "t"}]}}, SCHEMA)
+    assert own["pretrain"]["knn"]["dataset"] == "test_mine"
 
 
 def test_ci_preset_validates():

@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 RF = {"n_estimators": 50, "test_size": 0.2, "random_state": 0}
 CLUSTER = {"umap": {"n_components": 5, "n_neighbors": 15, "min_dist": 0.0, "metric": "euclidean",
-                    "random_state": 0}, "damping": 0.9, "max_iter": 200, "random_state": 0}
+                    "random_state": 0}, "damping": 0.9, "max_iter": 200, "random_state": 0, "max_points": 10000}
 
 
 def blobs(n_per=40, sep=6.0, seed=0):
@@ -45,6 +45,17 @@ def test_cluster_scores_on_separable_blobs():
     scores = evaluate.cluster_scores(x, y, CLUSTER)
     assert scores["num_clusters"] >= 3 and scores["p_value"] < 1e-10
     assert scores["ami"] > 0.5 and 0 < scores["cramers_v"] <= 1
+    assert scores["homogeneity"] > 0.9  # each cluster holds one class (blobs far apart)
+    assert scores["n_points"] == scores["n_clips"] == 120
+
+
+def test_large_sets_are_clustered_on_a_stratified_subsample(caplog):
+    x, y = blobs(n_per=100)
+    scores = evaluate.cluster_scores(x, y, CLUSTER | {"max_points": 150})
+    assert scores["n_clips"] == 300 and scores["n_points"] == 150
+    assert "subsample of 150 of 300 clips" in caplog.text
+    keep = evaluate.stratified_subsample(np.array(["a"] * 90 + ["b"] * 10), 20, 0)
+    assert len(keep) == 20 and (keep >= 90).sum() == 2  # each class in its proportion
 
 
 def test_umap_caps_neighbours_for_small_sets():

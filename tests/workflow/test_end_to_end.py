@@ -1,5 +1,7 @@
 """A real run of presets/ci.yaml: tables, figures, report, and what a change reruns."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,7 @@ LOCATIONS = ["australia", "bermuda", "florida", "french_polynesia", "indonesia",
 def test_rf_table(finished):
     rf = pd.read_csv(finished / "results/tables/RF_results.csv")
     ref = pd.read_csv(REPO / "tests/data/reference/RF_results-20230831_005133.csv")
-    assert list(rf.columns) == list(ref.columns)
+    assert list(rf.columns) == list(ref.columns) and list(rf.dtypes) == list(ref.dtypes)
     assert sorted(zip(rf.Embedding, rf.Location)) == sorted((e, loc) for e in EMBEDDERS for loc in LOCATIONS)
     metrics = rf.drop(columns=["Embedding", "Location"])
     assert ((metrics >= 0) & (metrics <= 1)).all().all()
@@ -23,18 +25,33 @@ def test_rf_table(finished):
 def test_chisq_table(finished):
     chi = pd.read_csv(finished / "results/tables/chisq_results.csv")
     ref = pd.read_csv(REPO / "tests/data/reference/chisq_results-20230901_001119.csv")
-    assert list(chi.columns) == list(ref.columns)
+    assert list(chi.columns) == list(ref.columns) and list(chi.dtypes) == list(ref.dtypes)
     assert len(chi) == len(EMBEDDERS) * len(LOCATIONS)
     assert (chi.Num_Clusters >= 1).all() and (chi.Chi2_Stat >= 0).all() and chi.P_Value.between(0, 1).all()
 
 
 def test_long_table(finished):
     long = pd.read_parquet(finished / "results/tables/scores_long.parquet")
-    assert set(long.protocol) == {"rf", "cluster"}
-    assert {"test_f1", "cramers_v", "ami", "ari"} <= set(long.metric)
+    assert list(long.columns) == ["embedder", "dataset", "protocol", "metric", "repeat", "value"]
+    assert {"rf", "cluster", "rf_grouped", "logreg_grouped", "fewshot_k1"} <= set(long.protocol)
+    assert {"test_f1", "cramers_v", "ami", "ari", "macro_f1", "balanced_accuracy", "roc_auc"} <= set(long.metric)
+    assert set(long[long.protocol == "logreg_grouped"].repeat) == set(range(5))
 
 
-@pytest.mark.parametrize("name", ["umap_grid.png", "test_f1.png", "chisq.png"])
+def test_grouped_summary_and_paired_differences(finished):
+    summary = pd.read_csv(finished / "results/tables/grouped_summary.csv")
+    macro = summary[summary.metric == "macro_f1"]
+    assert len(macro[macro.protocol == "rf_grouped"]) == 18
+    assert ((macro.ci_low <= macro["mean"]) & (macro["mean"] <= macro.ci_high)).all()
+    paired = pd.read_csv(finished / "results/tables/paired_differences.csv")
+    assert len(paired[paired.protocol == "logreg_grouped"]) == 6 * 3  # 3 pairs per test set
+    assert paired.distinguishable.dtype == bool
+    confusion = json.loads((finished / "results/tables/confusion_matrices.json").read_text())
+    cm = confusion["reefclr"]["test_bermuda"]["rf_grouped"]
+    assert len(cm["classes"]) == 7 and np.array(cm["matrix"]).shape == (7, 7)
+
+
+@pytest.mark.parametrize("name", ["umap_grid.png", "test_f1.png", "chisq.png", "grouped_f1.png", "fewshot.png"])
 def test_figures_are_not_blank(finished, name):
     img = np.asarray(Image.open(finished / "results/figures" / name).convert("L"), dtype=float)
     assert img.shape[0] > 200 and img.shape[1] > 300
@@ -61,7 +78,27 @@ def _override(wf, text):
 
 def test_rf_change_reruns_only_rf_and_below(finished):
     counts = _override(finished, "evaluation:\n  rf:\n    n_estimators: 21\n")
-    assert counts == {"fit_random_forest": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"fit_random_forest": 18, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
+                      "all": 1}
+
+
+def test_linear_probe_change_reruns_only_its_jobs_and_few_shot(finished):
+    counts = _override(finished, "evaluation:\n  logreg:\n    C: 0.5\n")
+    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+
+
+def test_few_shot_change_reruns_only_few_shot(finished):
+    counts = _override(finished, "evaluation:\n  fewshot:\n    shots: [1, 2]\n")
+    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+
+
+def test_split_change_reruns_every_grouped_probe(finished):
+    counts = _override(finished, "evaluation:\n  grouped:\n    repeats: 6\n")
+    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+
+
+def test_figure_change_reruns_only_figures(finished):
+    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "all": 1}
 
 
 def test_umap2d_change_reruns_only_umap2d_and_figures(finished):

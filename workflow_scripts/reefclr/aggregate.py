@@ -44,8 +44,12 @@ def chisq_table(records: list[dict]) -> pd.DataFrame:
     return _by_location(pd.DataFrame(rows, columns=CHISQ_COLUMNS))
 
 
-def long_table(rf: list[dict], clusters: list[dict]) -> pd.DataFrame:
-    """Tidy scores: embedder, dataset, protocol, metric, value."""
+LONG_COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value"]
+
+
+def long_table(rf: list[dict], clusters: list[dict], grouped: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tidy scores: embedder, dataset, protocol, metric, repeat, value. The study's single-split
+    protocols (rf, cluster) are repeat 0; ``grouped`` holds the grouped probes' rows."""
     rows = []
     for protocol, records, skip in (("rf", rf, ()), ("cluster", clusters, ("converged",))):
         for r in records:
@@ -53,8 +57,11 @@ def long_table(rf: list[dict], clusters: list[dict]) -> pd.DataFrame:
                 if key in ("embedder", "dataset") or key in skip or isinstance(value, (str, bool)):
                     continue
                 rows.append(dict(embedder=r["embedder"], dataset=r["dataset"], protocol=protocol,
-                                 metric=key, value=float(value)))
-    return pd.DataFrame(rows, columns=["embedder", "dataset", "protocol", "metric", "value"])
+                                 metric=key, repeat=0, value=float(value)))
+    study = pd.DataFrame(rows, columns=LONG_COLUMNS)
+    if grouped is None or grouped.empty:
+        return study
+    return pd.concat([study, grouped[LONG_COLUMNS]], ignore_index=True)
 
 
 def _by_location(df: pd.DataFrame) -> pd.DataFrame:

@@ -84,8 +84,11 @@ def _check_cross_fields(config: dict) -> None:
                 f"invalid config:\n  config: data.datasets: no dataset with role '{role}' "
                 "(needed by the embedders and evaluation listed in the config)"
             )
-    knn = config["pretrain"]["knn"]["dataset"]
+    knn = config["pretrain"]["knn"]
     tests = [d["id"] for d in datasets if d["role"] == "test"]
+    if knn["dataset"] == "auto":
+        knn["dataset"] = tests[0] if tests else None
+    knn = knn["dataset"]
     if knn is not None and knn not in tests:
         raise ConfigError(f"invalid config:\n  config: pretrain.knn.dataset: {knn!r} is not a test dataset; "
                           f"test datasets: {tests}")

@@ -3,7 +3,8 @@
 Random forest: ``RandomForestClassifier(random_state=0)`` on an 80/20 split stratified by
 label (``random_state=0``); weighted accuracy, precision, recall and F1 on train and test.
 Clustering: UMAP to 10-D -> affinity propagation -> chi-square test of independence on the
-cluster x class table (plus size-free scores: Cramer's V, AMI, ARI).
+cluster x class table (plus scores that do not grow with the number of clips: Cramer's V,
+AMI, ARI, homogeneity, completeness).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 from sklearn.cluster import AffinityPropagation
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import (accuracy_score, adjusted_mutual_info_score, adjusted_rand_score,
-                             precision_recall_fscore_support)
+                             homogeneity_completeness_v_measure, precision_recall_fscore_support)
 from sklearn.model_selection import train_test_split
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,27 @@ def cramers_v(table: np.ndarray, chi2: float) -> float:
     return float(np.sqrt(chi2 / (n * k))) if n > 0 and k > 0 else 0.0
 
 
+def stratified_subsample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Sorted positions of about ``n`` items, each class in its proportion (at least one each)."""
+    rng = np.random.default_rng(seed)
+    keep = []
+    for c in np.unique(y):
+        pos = np.flatnonzero(y == c)
+        take = max(1, int(round(n * len(pos) / len(y))))
+        keep.append(rng.choice(pos, size=min(take, len(pos)), replace=False))
+    return np.sort(np.concatenate(keep))
+
+
 def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict) -> dict:
-    """UMAP -> affinity propagation -> chi-square, Cramer's V, AMI, ARI."""
+    """UMAP -> affinity propagation -> chi-square, Cramer's V, AMI, ARI, homogeneity, completeness."""
     from scipy.stats import chi2_contingency
 
+    n_total = len(y)
+    if n_total > cfg["max_points"]:
+        keep = stratified_subsample(y, cfg["max_points"], cfg["random_state"])
+        log.warning("clustering a class-stratified subsample of %d of %d clips (evaluation.cluster.max_points)",
+                    len(keep), n_total)
+        x, y = x[keep], y[keep]
     reduced = umap_embed(x, cfg["umap"])
     ap = AffinityPropagation(damping=cfg["damping"], max_iter=cfg["max_iter"], random_state=cfg["random_state"])
     with warnings.catch_warnings(record=True) as caught:
@@ -83,6 +101,8 @@ def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict) -> dict:
         chi2, p, dof, _ = chi2_contingency(table)
     else:
         chi2, p, dof = 0.0, 1.0, 0
+    homogeneity, completeness, _ = homogeneity_completeness_v_measure(y, clusters)
     return dict(num_clusters=n_clusters, chi2_stat=float(chi2), p_value=float(p), dof=int(dof),
                 cramers_v=cramers_v(table, chi2), ami=float(adjusted_mutual_info_score(y, clusters)),
-                ari=float(adjusted_rand_score(y, clusters)), converged=converged, n_points=len(y))
+                ari=float(adjusted_rand_score(y, clusters)), homogeneity=float(homogeneity),
+                completeness=float(completeness), converged=converged, n_points=len(y), n_clips=n_total)

@@ -1,4 +1,4 @@
-"""Figures: UMAP grid, test-F1 bars, chi-square bars, training loss curve."""
+"""Figures: UMAP grid, test-F1 bars, chi-square bars, interval bars, few-shot curves, loss curve."""
 
 from __future__ import annotations
 
@@ -96,4 +96,54 @@ def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
         ax2.set_ylabel("k-NN accuracy (held-out 20%)")
         ax2.grid(alpha=0.3)
     axes[-1, 0].set_xlabel("step")
+    _save(fig, path, dpi)
+
+
+def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str], path, dpi: int = 150) -> None:
+    """One panel per protocol: mean of ``metric`` with its 95% interval, by location and embedder."""
+    fig, axes = plt.subplots(1, len(protocols), figsize=(6.5 * len(protocols), 3.8), squeeze=False, sharey=True)
+    embedders = list(dict.fromkeys(summary["embedder"]))
+    for ax, (protocol, title) in zip(axes[0], protocols.items()):
+        sub = summary[(summary["protocol"] == protocol) & (summary["metric"] == metric)]
+        datasets = sorted(sub["dataset"].unique())
+        x = np.arange(len(datasets))
+        width = 0.8 / max(1, len(embedders))
+        for k, emb in enumerate(embedders):
+            row = sub[sub["embedder"] == emb].set_index("dataset").reindex(datasets)
+            err = np.vstack([row["mean"] - row["ci_low"], row["ci_high"] - row["mean"]])
+            ax.bar(x + (k - (len(embedders) - 1) / 2) * width, row["mean"], width, yerr=err, capsize=2,
+                   label=display_name(emb), error_kw={"lw": 0.8})
+        ax.set_xticks(x, [location(d) for d in datasets], rotation=20)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(title)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0][0].set_ylabel(f"{metric.replace('_', '-')} (mean, 95% interval)")
+    axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _save(fig, path, dpi)
+
+
+def few_shot_curves(summary: pd.DataFrame, path, dpi: int = 150) -> None:
+    """Macro-F1 against labelled clips per class, one panel per test set, one line per embedder."""
+    sub = summary[summary["protocol"].str.startswith("fewshot_k") & (summary["metric"] == "macro_f1")]
+    sub = sub.assign(k=sub["protocol"].str.removeprefix("fewshot_k").astype(int)).sort_values("k")
+    datasets = sorted(sub["dataset"].unique())
+    cols = min(3, max(1, len(datasets)))
+    rows = int(np.ceil(len(datasets) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False, sharey=True)
+    for ax, ds in zip(axes.flat, datasets):
+        for emb, line in sub[sub["dataset"] == ds].groupby("embedder", sort=False):
+            ax.plot(line["k"], line["mean"], "o-", ms=3, label=display_name(emb))
+            ax.fill_between(line["k"], line["ci_low"], line["ci_high"], alpha=0.15)
+        ax.set_xscale("log", base=2)
+        ax.set_title(location(ds))
+        ax.set_ylim(0, 1.05)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(datasets):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("labelled clips per class")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("macro-F1")
+    axes.flat[0].legend(fontsize=8, frameon=False)
+    fig.suptitle("Few-shot linear probe (mean and 95% interval over grouped splits)")
     _save(fig, path, dpi)

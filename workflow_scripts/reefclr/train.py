@@ -89,29 +89,28 @@ def pretrain(
     model.to(device)
     _move_optimizer_state(opt, device)
     cuda = device.type == "cuda"
-    if cuda:
-        model = model.to(memory_format=torch.channels_last)
+    model = model.to(memory_format=torch.channels_last)  # faster convolutions on CPU (oneDNN) and GPU alike
     net = model
     if group.world > 1:
         net = DistributedDataParallel(convert_batchnorm(model), device_ids=[device.index] if cuda else None,
                                       broadcast_buffers=False)
     if cfg["compile"]:
         net = torch.compile(net)
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext()
+    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and cuda)
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
     knn = KnnProbe(knn_shard_dirs, input_cfg, cfg["knn"]["k"], seed) if knn_shard_dirs and group.main else None
     steps = cfg["steps"]
     end = steps if stop_after is None else min(steps, stop_after)
-    session = dict(device=str(device), processes=group.world, start_step=start, end_step=start, wall_s=0.0)
+    session = dict(device=str(device), processes=group.world, precision="bf16" if bf16 else "fp32",
+                   start_step=start, end_step=start, wall_s=0.0)
     sessions.append(session)
     model.train()
     t0 = time.perf_counter()
     bar = tqdm(total=steps, initial=start, desc="SimCLR", mininterval=5, disable=not group.main)
     t_step = time.perf_counter()
     for step, x0, x1, waited in source.iterate(start, end):
-        x = torch.cat([x0, x1])  # (2b, 3, S, S): view 0 then view 1 of this process's clips
-        if cuda:
-            x = x.contiguous(memory_format=torch.channels_last)
+        x = torch.cat([x0, x1]).contiguous(memory_format=torch.channels_last)  # (2b, 3, S, S): view 0, view 1
         lr = warmup_cosine(step, steps, cfg["lr"], cfg["warmup_fraction"])
         for param_group in opt.param_groups:
             param_group["lr"] = lr

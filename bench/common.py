@@ -1,0 +1,115 @@
+"""Shared by the benchmark scripts: machine description, repeated timing, and the generated
+tables of docs/benchmarks.md (between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow_scripts"))
+sys.path.insert(0, str(REPO / "tests" / "workflow"))
+DOC = REPO / "docs" / "benchmarks.md"
+SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 64}
+SEGMENT = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+
+
+def machine() -> str:
+    """CPU model, cores, memory and GPU, as one line."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        pass
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    gpu = "no GPU"
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            gpu = torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, {gpu}"
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def timed(fn: Callable[[], object], repeats: int = 3, warmup: int = 1) -> tuple[float, float]:
+    """(min, median) seconds of ``repeats`` calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    """A Markdown table; floats with 3 significant digits (or as integers when large)."""
+    def fmt(v):
+        if isinstance(v, float):
+            return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if i else ":---" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_section(name: str, command: str, body: str) -> None:
+    """Replace the generated section ``name`` of docs/benchmarks.md (and print it)."""
+    block = f"Command: `{command}`. Machine: {machine()}. Date: {today()}.\n\n{body.strip()}\n"
+    print(block)
+    text = DOC.read_text()
+    pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{DOC}: no section markers for {name!r}")
+    DOC.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text))
+
+
+def tone_cache(workdir: Path, sites: int = 4, seconds: int = 120) -> list[str]:
+    """``sites`` recordings of tones in noise (16 kHz) -> one cache shard at the study's settings."""
+    import numpy as np
+    import soundfile as sf
+
+    from reefclr import cache, ingest
+    from reefclr.config import fill_defaults, load_schema
+
+    data = workdir / "audio"
+    rng = np.random.default_rng(0)
+    for site in range(sites):
+        t = np.arange(16000 * seconds) / 16000
+        x = 0.2 * np.sin(2 * np.pi * (300 + 200 * site) * t) + 0.05 * rng.standard_normal(len(t))
+        (data / f"site{site}").mkdir(parents=True, exist_ok=True)
+        sf.write(data / f"site{site}" / "rec.wav", x.astype(np.float32), 16000)
+    schema = load_schema(REPO / "schemas/config.schema.yaml")
+    spec = fill_defaults({"data": {"root": ".", "datasets": [
+        {"id": "bench", "role": "test", "format": "folders", "path": ".", "label_from_folder": True}]}},
+        schema)["data"]["datasets"][0]
+    manifest, _ = ingest.build_manifest(spec, data, SEGMENT)
+    d = workdir / "cache" / "shard-0"
+    cache.build_shard(manifest, 0, data, SPEC, 1.92, "mean", d / "wave.npy", d / "mel.npy", d / "index.parquet")
+    return [str(d)]
+
+
+def pretrain_cfg(**overrides) -> dict:
+    """The schema's pretrain defaults, then ``overrides``."""
+    from reefclr.config import fill_defaults, load_schema
+
+    schema = load_schema(REPO / "schemas/config.schema.yaml")
+    return fill_defaults({"data": {"root": ".", "datasets": []}}, schema)["pretrain"] | overrides

@@ -1,0 +1,47 @@
+"""Embedding extraction speed: clips/s per embedder, batch size swept.
+
+Usage: python bench/extraction.py WORKDIR
+On a cache of 248 clips (4 two-minute recordings, the study's spectrogram settings), each
+embedder embeds every clip (memmap read, input image, inference) at batch sizes 16, 64 and
+256: min/median of 3 runs after a warm-up. The CNN rows hold for reefclr and random_init
+alike (same architecture, different weights).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import torch
+from common import table, timed, tone_cache, write_section
+
+from reefclr import cache, embedders  # noqa: E402
+
+ARCHS = {
+    "reefclr / random_init, demo (small_resnet w16, 64 x 64)": dict(encoder="small_resnet", width=16, size=64),
+    "reefclr / random_init, paper (resnet50, 224 x 224)": dict(encoder="resnet50", width=16, size=224),
+}
+
+
+def main(workdir: Path) -> None:
+    dirs = tone_cache(workdir)
+    data = cache.CachedSet.open(dirs)
+    n = len(data)
+    rows = []
+    for label, a in ARCHS.items():
+        emb = embedders.load("random_init", weights=None, cfg={"encoder": a["encoder"], "width": a["width"], "seed": 0,
+                                                              "model_input": {"image_size": a["size"], "scale": "power"}})
+        for batch in (16, 64, 256):
+            t_min, t_med = timed(lambda: embedders.embed_dataset(emb, data, batch))
+            rows.append([label, emb.dim, batch, n / t_min, n / t_med])
+    stats = embedders.load("mel_stats", weights=None, cfg={"n_mels": 128})
+    for batch in (16, 64, 256):
+        t_min, t_med = timed(lambda: embedders.embed_dataset(stats, data, batch))
+        rows.append(["mel_stats", stats.dim, batch, n / t_min, n / t_med])
+    write_section("extraction", "python bench/extraction.py /tmp/bench-extraction",
+                  f"{n} clips, {torch.get_num_threads()} threads.\n\n"
+                  + table(["embedder", "dim", "batch", "clips/s best", "clips/s median"], rows))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

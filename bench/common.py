@@ -66,7 +66,8 @@ def table(header: list[str], rows: list[list]) -> str:
             return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
         return f"{v:,}" if isinstance(v, int) else str(v)
 
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if i else ":---" for i in range(len(header))) + "|"]
+    align = "|".join("---:" if i else ":---" for i in range(len(header)))
+    lines = ["| " + " | ".join(header) + " |", "|" + align + "|"]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 

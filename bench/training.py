@@ -100,7 +100,8 @@ def main(workdir: Path) -> None:
             for workers in (0, 2):
                 vrows.append([f"waveform ({method}), {size} x {size}", workers,
                               views_per_s(dirs, "waveform", size, workers, method), train_ips[size]])
-    body += "\n\nViews per second (batch 64 clips = 128 views, 4 steps) against the training images/s at the same size:\n\n"
+    body += ("\n\nViews per second (batch 64 clips = 128 views, 4 steps) against the training images/s at "
+             "the same size:\n\n")
     body += table(["view source", "workers", "views/s", "training images/s"], vrows)
     write_section("training", "python bench/training.py /tmp/bench-training", body)
 

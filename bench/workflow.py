@@ -6,6 +6,7 @@ Usage: python bench/workflow.py WORKDIR   (run after `make demo`, in the reposit
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def per_rule() -> str:
 
 if __name__ == "__main__":
     work = Path(sys.argv[1])
+    shutil.rmtree(work, ignore_errors=True)
     write_section("dryrun", "python bench/workflow.py /tmp/bench-workflow", dry_runs(work))
     write_section("noop", "python bench/workflow.py /tmp/bench-workflow", noop_rerun())
     write_section("rules", "python bench/workflow.py /tmp/bench-workflow (from the demo's benchmarks/)", per_rule())

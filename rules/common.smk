@@ -5,6 +5,8 @@ import sys
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
 from reefclr.config import ConfigError, load_schema, slice_hash, validate_config
+from reefclr.embedders import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS
+from reefclr.embedders.weights import require
 
 # Jobs run side by side: one BLAS thread each (4.5x faster than oversubscribing here).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -21,12 +23,38 @@ DATASETS = {d["id"]: d for d in config["data"]["datasets"]}
 PRETRAIN_SETS = [i for i, d in DATASETS.items() if d["role"] == "pretrain"]
 TEST_SETS = [i for i, d in DATASETS.items() if d["role"] == "test"]
 EMBEDDERS = config["embed"]["embedders"]
+# Embedders with embeddings (RF, clusters, UMAP, probes), and classifiers trained per test set.
+FEATURES = [e for e in EMBEDDERS if e in FEATURE_EMBEDDERS]
+CLASSIFIERS = [e for e in EMBEDDERS if e in SUPERVISED]
+MEL_FEATURES = [e for e in FEATURES if e not in WAVEFORM_EMBEDDERS]
+WAVE_FEATURES = [e for e in FEATURES if e in WAVEFORM_EMBEDDERS]
 DEMO_ROOT = "resources/demo"
+STUDY_TEST_SETS = {
+    f"test_{loc}"
+    for loc in (
+        "australia",
+        "bermuda",
+        "florida",
+        "french_polynesia",
+        "indonesia",
+        "kenya",
+    )
+}
+
+
+def weights_needed():
+    """Embedders whose pretrained weights this config needs."""
+    needed = [e for e in EMBEDDERS if e in ("imagenet", "vggish", "yamnet", "birdnet")]
+    if "supervised" in EMBEDDERS and config["supervised"]["init"] == "imagenet":
+        needed.append("imagenet")
+    return sorted(set(needed))
 
 
 # Quick jobs that run where Snakemake runs, not as cluster jobs.
 localrules:
     make_demo_data,
+    download_weights,
+    plot_published,
     validate_data,
     aggregate_tables,
     plot_figures,
@@ -77,10 +105,26 @@ def get_knn_cache(wildcards):
     )
 
 
+def weights_file(name):
+    """The file whose change must rerun ``name``'s jobs. Missing weights stop the DAG here,
+    before any job runs, with a message naming the file and where to put it."""
+    path = require(name, config["embed"]["weights"][name])
+    return str(path / "saved_model.pb") if name in ("vggish", "yamnet") else str(path)
+
+
 def get_embed_weights(wildcards):
-    return (
-        "results/models/reefclr/encoder.pt" if wildcards.embedder == "reefclr" else []
-    )
+    name = wildcards.embedder
+    if name == "reefclr":
+        return ["results/models/reefclr/encoder.pt"]
+    return [weights_file(name)] if name in weights_needed() else []
+
+
+def get_supervised_weights(wildcards):
+    if wildcards.embedder == "supervised_from_reefclr":
+        return ["results/models/reefclr/encoder.pt"]
+    if config["supervised"]["init"] == "imagenet":
+        return [weights_file("imagenet")]
+    return []
 
 
 def get_embedder_params(wildcards):
@@ -95,8 +139,34 @@ def get_embedder_params(wildcards):
             "seed": config["seed"],
         },
         "mel_stats": {"n_mels": config["spectrogram"]["n_mels"]},
+        "imagenet": {"model_input": config["model_input"]},
+        "acoustic_indices": {"indices": config["embed"]["acoustic_indices"]},
     }
-    return slices[name] | {"name": name, "version": config["embed"]["version"]}
+    out = slices.get(name, {}) | {"name": name, "version": config["embed"]["version"]}
+    if name in ("imagenet", "vggish", "yamnet", "birdnet"):
+        out["weights"] = config["embed"]["weights"][name]
+    if name in WAVEFORM_EMBEDDERS:
+        out["audio"] = {
+            "data_root": config["data"]["root"],
+            "clip_s": config["segment"]["clip_s"],
+            "channel": config["segment"]["channel"],
+        }
+    return out
+
+
+def get_supervised_params(wildcards):
+    """What one supervised classifier depends on: its training settings and the RF split."""
+    init = "reefclr" if wildcards.embedder == "supervised_from_reefclr" else None
+    return {
+        "supervised": config["supervised"],
+        "init": init or config["supervised"]["init"],
+        "split": {
+            k: config["evaluation"]["rf"][k] for k in ("test_size", "random_state")
+        },
+        "model_input": config["model_input"],
+        "spectrogram": config["spectrogram"],
+        "seed": config["seed"],
+    }
 
 
 def get_probe_params(wildcards):
@@ -134,15 +204,21 @@ def get_run_hash():
     )
 
 
-def per_pair(pattern, **wildcards):
-    return expand(pattern, embedder=EMBEDDERS, dataset=TEST_SETS, **wildcards)
+def per_pair(pattern, embedders=None, **wildcards):
+    """``pattern`` for every (embedder, test set); by default the embedders with embeddings."""
+    return expand(
+        pattern,
+        embedder=FEATURES if embedders is None else embedders,
+        dataset=TEST_SETS,
+        **wildcards,
+    )
 
 
 PROBES = ["rf", "logreg", "fewshot"]
 
 
 def get_final_outputs():
-    return [
+    outputs = [
         "results/data_check/summary.md",
         "results/tables/RF_results.csv",
         "results/tables/chisq_results.csv",
@@ -154,4 +230,11 @@ def get_final_outputs():
         "results/figures/umap_grid.png",
         "results/figures/test_f1.png",
         "results/figures/chisq.png",
-    ] + (["results/models/reefclr/loss_curve.png"] if "reefclr" in EMBEDDERS else [])
+    ]
+    if "reefclr" in EMBEDDERS:
+        outputs.append("results/models/reefclr/loss_curve.png")
+    if set(TEST_SETS) == STUDY_TEST_SETS:
+        outputs.append("results/figures/published_vs_reproduced.png")
+    if config["embed"]["export_csv"]:
+        outputs += per_pair("results/raw_embeddings/{embedder}/{dataset}.csv")
+    return outputs

@@ -10,6 +10,8 @@ rule fit_random_forest:
         "logs/fit_random_forest/{embedder}/{dataset}.log",
     benchmark:
         "benchmarks/fit_random_forest/{embedder}/{dataset}.tsv"
+    wildcard_constraints:
+        embedder="|".join(FEATURES) or "^$",
     conda:
         "../envs/eval.yaml"
     threads: 1
@@ -71,3 +73,29 @@ rule probe_grouped:
         cfg=get_probe_params,
     script:
         "../workflow_scripts/probe_grouped.py"
+
+
+# The supervised ceiling: a classifier trained per test set, scored on the RF split.
+rule train_supervised:
+    input:
+        cache=get_dataset_cache,
+        weights=get_supervised_weights,
+    output:
+        record="results/evaluation/rf/{embedder}/{dataset}.json",
+        history="results/models/{embedder}/{dataset}/train_log.csv",
+    log:
+        "logs/train_supervised/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/train_supervised/{embedder}/{dataset}.tsv"
+    wildcard_constraints:
+        embedder="|".join(CLASSIFIERS) or "^$",
+    conda:
+        "../envs/torch.yaml"
+    threads: 4
+    resources:
+        gpu=get_pretrain_gpus(),
+        mem_mb=8000,
+    params:
+        cfg=get_supervised_params,
+    script:
+        "../workflow_scripts/train_supervised.py"

@@ -3,7 +3,7 @@
 
 rule aggregate_tables:
     input:
-        rf=per_pair("results/evaluation/rf/{embedder}/{dataset}.json"),
+        rf=per_pair("results/evaluation/rf/{embedder}/{dataset}.json", EMBEDDERS),
         cluster=per_pair("results/evaluation/cluster/{embedder}/{dataset}.json"),
         grouped=per_pair(
             "results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet",
@@ -49,6 +49,8 @@ rule plot_figures:
         rf="results/tables/RF_results.csv",
         chisq="results/tables/chisq_results.csv",
         summary="results/tables/grouped_summary.csv",
+        long="results/tables/scores_long.parquet",
+        confusion="results/tables/confusion_matrices.json",
         coords=per_pair("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
     output:
         umap=report(
@@ -76,6 +78,16 @@ rule plot_figures:
             caption="../report/fewshot.rst",
             category="Figures",
         ),
+        cramers_v=report(
+            "results/figures/cramers_v.png",
+            caption="../report/cramers_v.rst",
+            category="Figures",
+        ),
+        confusion=report(
+            "results/figures/confusion_rf_grouped.png",
+            caption="../report/confusion.rst",
+            category="Figures",
+        ),
     log:
         "logs/plot_figures/all.log",
     benchmark:
@@ -85,7 +97,28 @@ rule plot_figures:
     threads: 1
     params:
         figures=config["figures"],
-        embedders=EMBEDDERS,
+        embedders=FEATURES,
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/plot_figures.py"
+
+
+# Only when the test sets are the study's six locations (see get_final_outputs).
+rule plot_published:
+    input:
+        rf="results/tables/RF_results.csv",
+        published=workflow.source_path("../reference/published_test_f1.csv"),
+    output:
+        report(
+            "results/figures/published_vs_reproduced.png",
+            caption="../report/published.rst",
+            category="Figures",
+        ),
+    log:
+        "logs/plot_published/all.log",
+    conda:
+        "../envs/report.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../workflow_scripts/plot_published.py"

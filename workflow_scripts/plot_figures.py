@@ -1,7 +1,9 @@
-"""UMAP grid, test-F1 bars, chi-square bars, grouped-split interval bars, few-shot curves."""
+"""UMAP grid, test-F1, chi-square and Cramer's V bars, grouped-split intervals, few-shot curves, confusion matrices."""
+
+import json
 
 import pandas as pd
-from reefclr import plots
+from reefclr import aggregate, plots
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -20,3 +22,11 @@ plots.interval_bars(summary, "macro_f1", {"rf_grouped": "Random forest, splits g
                                           "logreg_grouped": "Linear probe, splits grouped by recording"},
                     snakemake.output.grouped, p.figures["dpi"])
 plots.few_shot_curves(summary, snakemake.output.fewshot, p.figures["dpi"])
+long = pd.read_parquet(snakemake.input.long)
+cv = long[(long.protocol == "cluster") & (long.metric == "cramers_v")]
+cv = pd.DataFrame({"Cramers_V": cv.value.to_numpy(), "Embedding": cv.embedder.map(aggregate.display_name).to_numpy(),
+                   "Location": cv.dataset.map(aggregate.location).to_numpy()})
+plots.grouped_bars(cv, "Cramers_V", "Embedding", snakemake.output.cramers_v, "Cramer's V",
+                   "Cluster-class association (Cramer's V, 0..1, comparable across sizes)", p.figures["dpi"])
+confusion = json.loads(open(snakemake.input.confusion).read())
+plots.confusion_grid(confusion, p.embedders, p.datasets, "rf_grouped", snakemake.output.confusion, p.figures["dpi"])

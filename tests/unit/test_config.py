@@ -88,6 +88,11 @@ def test_paper_preset_matches_the_protocol():
         "resnet50", 128, 0.1, 512, 5400)
     assert (p["lr"], p["weight_decay"], p["warmup_fraction"], p["checkpoint_every"]) == (0.6, 1e-6, 0.1, 300)
     assert (p["crop_min_scale"], p["augment_p"]) == (0.6, 0.5)
+    assert (p["views"], p["waveform_method"]) == ("waveform", "librosa_phase_vocoder")  # the study's audiomentations
+    assert cfg["embed"]["embedders"] == ["reefclr", "imagenet", "vggish", "supervised"]
+    s = cfg["supervised"]
+    assert (s["encoder"], s["init"], s["epochs"], s["batch_size"], s["lr"], s["weight_decay"], s["augment"]) == (
+        "resnet50", "imagenet", 100, 64, 1e-3, 1e-3, True)
     ev = cfg["evaluation"]
     assert ev["rf"] | {"version": 1} == {"n_estimators": 100, "test_size": 0.2, "random_state": 0, "version": 1}
     assert ev["cluster"]["umap"] | {"metric": "euclidean"} == {

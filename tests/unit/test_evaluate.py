@@ -79,3 +79,18 @@ def test_tables_have_the_reference_schema():
     assert list(chi.columns) == list(ref_chi.columns)
     assert chi.dtypes.to_dict() == ref_chi.dtypes.to_dict()
     assert table.dtypes.to_dict() == ref_rf.dtypes.to_dict()
+
+
+def test_umap_runs_beside_an_installed_tensorflow():
+    """umap-learn would import TensorFlow (ParametricUMAP) after numba and crash the process."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from reefclr import evaluate; "
+            "x = np.random.default_rng(0).standard_normal((60, 8)).astype('float32'); "
+            "print(evaluate.umap_embed(x, dict(n_components=2, n_neighbors=10, min_dist=0.1, metric='euclidean', "
+            "random_state=0)).shape)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(REPO / "workflow_scripts"), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "(60, 2)" in out.stdout

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-WORKFLOW_PARTS = ["Snakefile", "config.yaml", "rules", "workflow_scripts", "schemas", "presets", "report",
+WORKFLOW_PARTS = ["Snakefile", "config.yaml", "rules", "workflow_scripts", "schemas", "presets", "report", "reference",
                   "envs", "profiles"]
 
 
@@ -29,9 +29,9 @@ def snakemake(workdir: Path, *args: str, timeout: int = 1200) -> subprocess.Comp
                           text=True, timeout=timeout)
 
 
-def planned_rules(workdir: Path, *args: str) -> dict[str, int]:
+def planned_rules(workdir: Path, *args: str, targets: tuple[str, ...] = ()) -> dict[str, int]:
     """Rule -> job count of a dry run (empty when nothing is to be done)."""
-    out = snakemake(workdir, "-n", "--quiet", "rules", *args)
+    out = snakemake(workdir, *targets, "-n", "--quiet", "rules", *args)
     assert out.returncode == 0, out.stdout + out.stderr
     counts: dict[str, int] = {}
     in_table = False

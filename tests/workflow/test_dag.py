@@ -5,15 +5,20 @@ import shutil
 import pytest
 from snakerun import REPO, planned_rules, snakemake
 
+import standins
+
 ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "build_spectrogram_cache", "pretrain_simclr",
-             "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
-             "aggregate_tables", "plot_figures", "all"}
+             "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d", "probe_grouped",
+             "aggregate_tables", "plot_figures", "plot_published", "all"}
 
 
 def test_demo_dry_run_lists_every_rule(workflow_copy):
+    """The demo: reefclr, random_init, mel_stats from the cache; acoustic indices and BirdNET from the audio."""
     counts = planned_rules(workflow_copy)
-    assert set(counts) == ALL_RULES
-    assert counts["extract_embeddings"] == counts["fit_random_forest"] == 3 * 6
+    assert set(counts) == ALL_RULES | {"extract_waveform_embeddings"}
+    assert counts["extract_embeddings"] == 3 * 6 and counts["extract_waveform_embeddings"] == 2 * 6
+    assert counts["fit_random_forest"] == counts["cluster_embeddings"] == 5 * 6
+    assert counts["probe_grouped"] == 3 * 5 * 6  # rf, logreg, fewshot
     assert counts["build_spectrogram_cache"] == 2 + 6  # pretrain has 2 shards
 
 
@@ -21,12 +26,36 @@ def test_ci_preset_dry_run(workflow_copy):
     assert set(planned_rules(workflow_copy, "--configfile", "presets/ci.yaml")) == ALL_RULES
 
 
-def test_paper_preset_dry_run(workflow_copy):
+@pytest.fixture
+def standin_weights(tmp_path, monkeypatch):
+    """ImageNet ResNet50 and VGGish where torchvision and tensorflow_hub look for them."""
+    from reefclr.embedders import weights
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "tfhub"))
+    standins.imagenet_checkpoint(tmp_path / "torch")
+    standins.hub_savedmodel(weights.locate("vggish", None), "vggish")
+
+
+def test_paper_preset_dry_run(workflow_copy, standin_weights):
     counts = planned_rules(workflow_copy, "--configfile", "presets/paper.yaml")
-    assert set(counts) == ALL_RULES - {"make_demo_data"}
+    assert set(counts) == ALL_RULES - {"make_demo_data"} | {"extract_waveform_embeddings", "train_supervised"}
+    assert counts["extract_embeddings"] == 2 * 6  # reefclr, imagenet
+    assert counts["extract_waveform_embeddings"] == 6  # vggish
+    assert counts["train_supervised"] == 6 and counts["fit_random_forest"] == 3 * 6
     assert counts["build_spectrogram_cache"] == 64 + 6
     out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")
-    assert "gpu=1" in out.stdout  # pretrain_simclr asks for the GPU
+    assert "gpu=1" in out.stdout  # pretrain_simclr and the supervised ceiling ask for the GPU
+
+
+def test_missing_weights_stop_the_dag_naming_the_file(workflow_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty"))
+    out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")
+    assert out.returncode != 0
+    text = out.stdout + out.stderr
+    assert "embedder imagenet: weights not found at" in text and "resnet50-0676ba61.pth" in text
+    assert "download_weights" in text
+    assert not (workflow_copy / "results" / "manifests").exists()
 
 
 def test_bad_config_stops_before_any_job(workflow_copy):
@@ -50,3 +79,10 @@ def test_snakefmt_check():
 
     out = subprocess.run(["snakefmt", "--check", "Snakefile", "rules"], cwd=REPO, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_download_weights_needs_no_weights(workflow_copy, tmp_path, monkeypatch):
+    """Where weights are missing, the rule that fetches them still plans (run it where there is internet)."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty"))
+    assert planned_rules(workflow_copy, "--configfile", "presets/paper.yaml", targets=("download_weights",)) == {
+        "download_weights": 1}

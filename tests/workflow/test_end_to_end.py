@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from snakerun import REPO, planned_rules
+from snakerun import REPO, planned_rules, snakemake
 from PIL import Image
 
 EMBEDDERS = ["ReefCLR", "RandomInit", "MelStats"]
@@ -79,26 +79,26 @@ def _override(wf, text):
 def test_rf_change_reruns_only_rf_and_below(finished):
     counts = _override(finished, "evaluation:\n  rf:\n    n_estimators: 21\n")
     assert counts == {"fit_random_forest": 18, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
-                      "all": 1}
+                      "plot_published": 1, "all": 1}
 
 
 def test_linear_probe_change_reruns_only_its_jobs_and_few_shot(finished):
     counts = _override(finished, "evaluation:\n  logreg:\n    C: 0.5\n")
-    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
 
 
 def test_few_shot_change_reruns_only_few_shot(finished):
     counts = _override(finished, "evaluation:\n  fewshot:\n    shots: [1, 2]\n")
-    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
 
 
 def test_split_change_reruns_every_grouped_probe(finished):
     counts = _override(finished, "evaluation:\n  grouped:\n    repeats: 6\n")
-    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
 
 
 def test_figure_change_reruns_only_figures(finished):
-    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "all": 1}
+    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "plot_published": 1, "all": 1}
 
 
 def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
@@ -108,7 +108,8 @@ def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
 
 def test_clustering_change_reruns_only_clustering_and_below(finished):
     counts = _override(finished, "evaluation:\n  cluster:\n    damping: 0.8\n")
-    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1,
+                      "all": 1}
 
 
 def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
@@ -122,3 +123,42 @@ def test_version_bump_reruns_the_stage(finished):
     counts = _override(finished, "spectrogram:\n  version: 2\n")
     assert counts["build_spectrogram_cache"] == 8 and "segment_recordings" not in counts
     assert counts["pretrain_simclr"] == 1 and counts["aggregate_tables"] == 1
+
+
+def test_adding_an_embedder_runs_only_its_jobs(finished):
+    counts = _override(finished, "embed:\n  embedders: [reefclr, random_init, mel_stats, acoustic_indices]\n")
+    assert counts == {"extract_waveform_embeddings": 6, "fit_random_forest": 6, "cluster_embeddings": 6,
+                      "embed_umap_2d": 6, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
+                      "plot_published": 1, "all": 1}
+
+
+@pytest.mark.parametrize("name, dim", [("acoustic_indices", 60), ("birdnet", 1024)])
+def test_waveform_embedders_run_from_the_source_audio(finished, name, dim):
+    """The rule reads the demo's recordings at the embedder's own rate, offline (BirdNET's real weights)."""
+    from reefclr.atomic import read_parquet_metadata
+
+    (finished / "more.yaml").write_text(f"embed:\n  embedders: [reefclr, random_init, mel_stats, {name}]\n")
+    target = f"results/embeddings/{name}/test_kenya.parquet"
+    out = snakemake(finished, target, "--cores", "2", "--configfile", "presets/ci.yaml", "more.yaml")
+    assert out.returncode == 0, out.stderr[-3000:]
+    table = pd.read_parquet(finished / target)
+    meta = read_parquet_metadata(finished / target)
+    assert int(meta["dim"]) == dim and meta["input"] == "waveform" and len(meta["weights_sha256"]) > 10
+    mel = pd.read_parquet(finished / "results/embeddings/mel_stats/test_kenya.parquet")
+    assert list(table.clip_id) == list(mel.clip_id)  # the same clips, in the same order, as every embedder
+    assert np.isfinite(table.filter(regex=r"^e\d+$").to_numpy()).all()
+
+
+def test_supervised_ceiling_trains_on_the_rf_split(finished):
+    (finished / "sup.yaml").write_text(
+        "embed:\n  embedders: [reefclr, random_init, mel_stats, supervised_from_reefclr]\n"
+        "supervised:\n  epochs: 2\n  batch_size: 16\n")
+    target = "results/evaluation/rf/supervised_from_reefclr/test_kenya.json"
+    out = snakemake(finished, target, "--cores", "2", "--configfile", "presets/ci.yaml", "sup.yaml")
+    assert out.returncode == 0, out.stderr[-3000:]
+    record = json.loads((finished / target).read_text())
+    rf = json.loads((finished / "results/evaluation/rf/reefclr/test_kenya.json").read_text())
+    assert (record["n_train"], record["n_test"]) == (rf["n_train"], rf["n_test"])  # the same split
+    assert record["init"] == "reefclr" and 0 <= record["test_f1"] <= 1
+    history = pd.read_csv(finished / "results/models/supervised_from_reefclr/test_kenya/train_log.csv")
+    assert list(history.epoch) == [1, 2]

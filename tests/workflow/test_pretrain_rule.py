@@ -65,4 +65,5 @@ def test_two_gpus_launch_two_data_parallel_processes(workflow_copy):
     assert out.returncode == 0, out.stderr[-3000:]
     card = json.loads((wf / CARD).read_text())
     assert card["sessions"][-1]["processes"] == 2 and card["steps"] == 4
-    assert "torch.distributed.run --standalone --nproc_per_node=2" in (wf / "logs/pretrain_simclr/reefclr.log").read_text()
+    log = (wf / "logs/pretrain_simclr/reefclr.log").read_text()
+    assert "torch.distributed.run --standalone --nproc_per_node=2" in log

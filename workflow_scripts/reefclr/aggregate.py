@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-DISPLAY_NAMES = {"reefclr": "ReefCLR", "random_init": "RandomInit", "mel_stats": "MelStats"}
+DISPLAY_NAMES = {"reefclr": "ReefCLR", "random_init": "RandomInit", "mel_stats": "MelStats", "imagenet": "ImageNet",
+                 "vggish": "VGGish", "yamnet": "YAMNet", "birdnet": "BirdNET", "acoustic_indices": "AcousticIndices",
+                 "supervised": "Supervised", "supervised_from_reefclr": "SupervisedFromReefCLR"}
 RF_COLUMNS = ["Test Accuracy", "Test Precision", "Test Recall", "Test F1",
               "Train Accuracy", "Train Precision", "Train Recall", "Train F1", "Embedding", "Location"]
 CHISQ_COLUMNS = ["Category", "Location", "Num_Clusters", "Chi2_Stat", "P_Value"]

@@ -79,7 +79,8 @@ def _check_cross_fields(config: dict) -> None:
         raise ConfigError(f"invalid config:\n  config: data.datasets: duplicate id(s) {dupes}")
     roles = {d["role"] for d in datasets}
     for role in ("pretrain", "test"):
-        if role not in roles and (role == "test" or "reefclr" in config["embed"]["embedders"]):
+        needs_pretraining = {"reefclr", "supervised_from_reefclr"} & set(config["embed"]["embedders"])
+        if role not in roles and (role == "test" or needs_pretraining):
             raise ConfigError(
                 f"invalid config:\n  config: data.datasets: no dataset with role '{role}' "
                 "(needed by the embedders and evaluation listed in the config)"

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import AffinityPropagation
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.metrics import (accuracy_score, adjusted_mutual_info_score, adjusted_rand_score,
-                             homogeneity_completeness_v_measure, precision_recall_fscore_support)
+from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, homogeneity_completeness_v_measure
 from sklearn.model_selection import train_test_split
+
+from .metrics import weighted_scores
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +28,6 @@ def embedding_matrix(df: pd.DataFrame) -> np.ndarray:
     """The (clips, dim) float32 matrix of an embeddings table (columns e0000, e0001, ...)."""
     cols = [c for c in df.columns if c.startswith("e") and c[1:].isdigit()]
     return df[cols].to_numpy(np.float32)
-
-
-def weighted_scores(y_true, y_pred) -> dict[str, float]:
-    """Accuracy, and precision, recall and F1 with ``average='weighted'``."""
-    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="weighted", zero_division=0)
-    return {"accuracy": accuracy_score(y_true, y_pred), "precision": p, "recall": r, "f1": f}
 
 
 def random_forest(x: np.ndarray, y: np.ndarray, cfg: dict, n_jobs: int = 1) -> dict:
@@ -46,9 +41,26 @@ def random_forest(x: np.ndarray, y: np.ndarray, cfg: dict, n_jobs: int = 1) -> d
     return out | {"n_train": len(y_tr), "n_test": len(y_te), "n_classes": len(np.unique(y))}
 
 
+def import_umap():
+    """umap-learn, without the TensorFlow it imports for ParametricUMAP when TF is installed:
+    numba's LLVM loaded before TensorFlow's segfaults the process (TF 2.21, numba 0.68). The
+    workflow uses plain UMAP only."""
+    import sys
+
+    if "umap" not in sys.modules and "tensorflow" not in sys.modules:
+        sys.modules["tensorflow"] = None  # `import tensorflow` raises ImportError inside umap
+        try:
+            import umap  # noqa: F401
+        finally:
+            del sys.modules["tensorflow"]
+    import umap
+
+    return umap
+
+
 def umap_embed(x: np.ndarray, cfg: dict) -> np.ndarray:
     """UMAP with n_neighbors capped below the number of points (logged)."""
-    import umap
+    umap = import_umap()
 
     n_neighbors = cfg["n_neighbors"]
     if n_neighbors >= len(x):

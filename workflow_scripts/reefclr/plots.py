@@ -147,3 +147,55 @@ def few_shot_curves(summary: pd.DataFrame, path, dpi: int = 150) -> None:
     axes.flat[0].legend(fontsize=8, frameon=False)
     fig.suptitle("Few-shot linear probe (mean and 95% interval over grouped splits)")
     _save(fig, path, dpi)
+
+
+def confusion_grid(confusion: dict, embedders: list[str], datasets: list[str], protocol: str, path,
+                   dpi: int = 150) -> None:
+    """Row-normalised confusion matrices (summed over grouped splits): rows embedders, columns test sets."""
+    fig, axes = plt.subplots(len(embedders), len(datasets), figsize=(2.6 * len(datasets), 2.5 * len(embedders)),
+                             squeeze=False)
+    for i, emb in enumerate(embedders):
+        for j, ds in enumerate(datasets):
+            ax = axes[i][j]
+            entry = confusion.get(emb, {}).get(ds, {}).get(protocol)
+            if entry is None:
+                ax.set_visible(False)
+                continue
+            m = np.array(entry["matrix"], dtype=float)
+            m = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
+            ax.imshow(m, vmin=0, vmax=1, cmap="Blues")
+            ticks = range(len(entry["classes"]))
+            ax.set_xticks(ticks, entry["classes"], rotation=90, fontsize=6)
+            ax.set_yticks(ticks, entry["classes"], fontsize=6)
+            if i == 0:
+                ax.set_title(location(ds), fontsize=9)
+            if j == 0:
+                ax.set_ylabel(f"{display_name(emb)}\ntrue", fontsize=8)
+            if i == len(embedders) - 1:
+                ax.set_xlabel("predicted", fontsize=8)
+    fig.suptitle(f"Confusion matrices ({protocol}, row-normalised, summed over grouped splits)")
+    fig.tight_layout()
+    _save(fig, path, dpi)
+
+
+def published_scatter(reproduced: pd.DataFrame, published: pd.DataFrame, path, dpi: int = 150) -> None:
+    """Reproduced against published test F1, one point per embedding x location both have."""
+    both = reproduced.merge(published, on=["Embedding", "Location"], suffixes=("", " published"))
+    fig, ax = plt.subplots(figsize=(4.8, 4.5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+    for emb, part in both.groupby("Embedding"):
+        ax.scatter(part["Test F1 published"], part["Test F1"], label=emb, s=30)
+        for _, r in part.iterrows():
+            ax.annotate(r["Location"], (r["Test F1 published"], r["Test F1"]), fontsize=6, alpha=0.7,
+                        xytext=(2, 2), textcoords="offset points")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("published test F1")
+    ax.set_ylabel("reproduced test F1")
+    ax.set_title("Published vs reproduced (random forest)")
+    if len(both):
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+    else:
+        ax.text(0.5, 0.5, "no embedding x location in common\nwith the published table", ha="center",
+                va="center", transform=ax.transAxes)
+    _save(fig, path, dpi)

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from .atomic import atomic_path, write_json
 from .cache import CachedSet
-from .distributed import Group, convert_batchnorm, gather, init_from_env, shutdown
+from .distributed import convert_batchnorm, gather, init_from_env, shutdown
 from .knn import KnnProbe
 from .models.encoders import EncoderArgs
 from .models.simclr import SimCLR, nt_xent

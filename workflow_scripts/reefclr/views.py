@@ -3,7 +3,7 @@
 - ``device`` (fast): cached mel power -> batched spectro-temporal augmentations and random
   resized crop on the training device (``augment.DeviceViews``).
 - ``waveform`` (the study's): cached 8 kHz waveform -> the study's audiomentations chain
-  per clip in DataLoader workers -> mel power -> random resized crop on the device.
+  per clip in DataLoader workers -> batched mel power and random resized crop on the device.
 
 Both are functions of (seed, step) alone, whatever the number of processes: the clips of a
 step come from ``batch_indices``; device randomness is drawn for the whole global batch
@@ -61,8 +61,8 @@ def seed_clip(seed: int, step: int, position: int, view: int) -> None:
 
 
 class WaveformSteps(torch.utils.data.Dataset):
-    """Item ``step``: (2, b, n_mels, frames) mel power of both augmented views of this
-    process's b clips of that step. Opens the cache lazily, once per worker."""
+    """Item ``step``: (2, b, samples), both augmented waveform views of this process's b
+    clips of that step. Opens the cache lazily, once per worker."""
 
     def __init__(self, shard_dirs: list[str], batch: int, seed: int, spec_cfg: dict, p: float, method: str,
                  group: Group):
@@ -77,7 +77,6 @@ class WaveformSteps(torch.utils.data.Dataset):
         if self._data is None:
             self._data = CachedSet.open(self.shard_dirs)
             self._augment = study_augment(self.p, self.method)
-            self._mel = MelSpectrogram.from_config(self.spec_cfg)
         local = self.batch // self.group.world
         first = self.group.rank * local
         idx = batch_indices(step, len(self._data), self.batch, self.seed)[first : first + local]
@@ -88,9 +87,7 @@ class WaveformSteps(torch.utils.data.Dataset):
             for i, wave in enumerate(waves):
                 seed_clip(self.seed, step, first + i, view)
                 out[view, i] = self._augment(wave, sample_rate=sr)
-        with torch.inference_mode():
-            mel = self._mel(torch.from_numpy(out.reshape(2 * local, -1)))
-        return mel.view(2, local, *mel.shape[1:])
+        return torch.from_numpy(out)
 
 
 def _worker_init(_: int) -> None:
@@ -112,6 +109,7 @@ class ViewSource:
             self.views = DeviceViews(white_noise_mel_power(basis, window), self.image_size, self.scale,
                                      cfg["augment_p"], self.min_scale)
         elif kind == "waveform":
+            self.melspec = MelSpectrogram.from_config(spec_cfg).to(device)
             self.steps_data = WaveformSteps(shard_dirs, batch, seed, spec_cfg, cfg["augment_p"],
                                             cfg["waveform_method"], group)
         else:
@@ -143,7 +141,8 @@ class ViewSource:
         it = iter(loader)
         for step in range(start, end):
             t0 = time.perf_counter()
-            mel = next(it).to(self.device, non_blocking=True)
+            waves = next(it).to(self.device, non_blocking=True)  # (2, b, samples)
+            mel = self.melspec(waves.flatten(0, 1)).unflatten(0, waves.shape[:2])  # (2, b, n_mels, frames)
             x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
             g = step_generator(self.seed, step, self.device)
             offset = self.group.rank * mel.shape[1]

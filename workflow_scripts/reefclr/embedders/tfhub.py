@@ -1,0 +1,46 @@
+"""VGGish and YAMNet through tensorflow-hub (a URL handle in the TF-Hub cache, or a local
+SavedModel directory). Both take a mono 16 kHz waveform and return one vector per 0.96 s frame.
+
+VGGish as in the study: 280 zero samples appended to the 1.92 s clip so that two frames fit,
+frame embeddings averaged (128-d). YAMNet: mean of its frame embeddings (1024-d). Longer
+clips work the same way: every frame is averaged.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .base import Embedder, sha256_tree
+from .weights import require
+
+VGGISH_PAD = 280  # samples: 1.92 s at 16 kHz + 280 = 31000 = room for two VGGish examples
+
+
+class HubEmbedder(Embedder):
+    input = "waveform"
+    sample_rate = 16000
+
+    def __init__(self, name: str, handle: str | None, threads: int = 1):
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import tensorflow as tf
+        import tensorflow_hub as hub
+
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+        except RuntimeError:  # TensorFlow already running in this process: keep its setting
+            pass
+        path = require(name, handle)
+        self.name, self.model, self.weights_sha256 = name, hub.load(str(path)), sha256_tree(path)
+        self.dim = 128 if name == "vggish" else 1024
+
+    def embed(self, waves: np.ndarray) -> np.ndarray:
+        out = np.empty((len(waves), self.dim), dtype=np.float32)
+        for i, wave in enumerate(waves):
+            if self.name == "vggish":
+                frames = self.model(np.concatenate([wave, np.zeros(VGGISH_PAD, np.float32)]))
+            else:
+                _, frames, _ = self.model(wave)
+            out[i] = np.asarray(frames).mean(axis=0)
+        return out

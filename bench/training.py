@@ -33,7 +33,8 @@ def matmul_ceiling(dtype: torch.dtype, n: int = 2048) -> tuple[float, float]:
     return flops / t_min / 1e9, flops / t_med / 1e9
 
 
-def fwd_bwd(encoder: str, width: int, size: int, batch: int, channels_last: bool, bf16: bool) -> dict:
+def fwd_bwd(encoder: str, width: int, size: int, batch: int, channels_last: bool, bf16: bool,
+            compile_: bool = False) -> dict:
     model = SimCLR(EncoderArgs(encoder, width), 128).train()
     x = torch.randn(batch, 3, size, size)
     if channels_last:
@@ -41,16 +42,17 @@ def fwd_bwd(encoder: str, width: int, size: int, batch: int, channels_last: bool
         x = x.contiguous(memory_format=torch.channels_last)
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
 
-    def step():
-        model.zero_grad(set_to_none=True)
+    def step(net):
+        net.zero_grad(set_to_none=True)
         with autocast:
-            z = model(x)
+            z = net(x)
         z.float().square().sum().backward()
 
     with FlopCounterMode(display=False) as counter:
-        step()
+        step(model)
     flops = counter.get_total_flops()
-    t_min, t_med = timed(step)
+    net = torch.compile(model) if compile_ else model
+    t_min, t_med = timed(lambda: step(net), warmup=2 if compile_ else 1)
     return dict(flops_per_image=flops / batch, best=batch / t_min, median=batch / t_med, gflops=flops / t_min / 1e9)
 
 
@@ -74,13 +76,15 @@ def main(workdir: Path) -> None:
     ceilings = {"fp32": matmul_ceiling(torch.float32), "bf16": matmul_ceiling(torch.bfloat16)}
     rows = []
     train_ips = {}
-    variants = [("fp32, NCHW (before)", False, False), ("fp32, channels_last (the default on CPU)", True, False),
-                ("bf16 autocast, channels_last (precision: bf16)", True, True)]
+    variants = [("fp32, NCHW (before)", False, False, False),
+                ("fp32, channels_last (the default on CPU)", True, False, False),
+                ("fp32, channels_last, torch.compile (compile: true)", True, False, True),
+                ("bf16 autocast, channels_last (precision: bf16)", True, True, False)]
     for label, (enc, width, size, batch) in {"demo model (small_resnet w16, 64 x 64)": ("small_resnet", 16, 64, 128),
                                              "ResNet50, 224 x 224": ("resnet50", 16, 224, 16)}.items():
-        for variant, channels_last, bf16 in variants:
-            r = fwd_bwd(enc, width, size, batch, channels_last, bf16)
-            if channels_last and not bf16:
+        for variant, channels_last, bf16, compile_ in variants:
+            r = fwd_bwd(enc, width, size, batch, channels_last, bf16, compile_)
+            if channels_last and not bf16 and not compile_:
                 train_ips[size] = r["best"]
             ceiling = ceilings["bf16" if bf16 else "fp32"][0]
             rows.append([label, variant, batch, r["flops_per_image"] / 1e9, r["best"], r["median"], r["gflops"],

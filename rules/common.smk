@@ -5,8 +5,7 @@ import sys
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
 from reefclr.config import ConfigError, load_schema, slice_hash, validate_config
-from reefclr.embedders import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS
-from reefclr.embedders.weights import require
+from reefclr.catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS, require
 
 # Jobs run side by side: one BLAS thread each (4.5x faster than oversubscribing here).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

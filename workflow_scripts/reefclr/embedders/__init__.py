@@ -9,13 +9,9 @@ trained per test set (``reefclr.supervised``); they share the RF table.
 
 from __future__ import annotations
 
+from ..catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS
 from .base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
 from .cnn import load_imagenet, load_random_init, load_reefclr
-
-FEATURE_EMBEDDERS = ("reefclr", "random_init", "mel_stats", "imagenet", "vggish", "yamnet", "birdnet",
-                     "acoustic_indices")
-SUPERVISED = ("supervised", "supervised_from_reefclr")
-WAVEFORM_EMBEDDERS = ("vggish", "yamnet", "birdnet", "acoustic_indices")
 
 __all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file",
            "waveform_batches", "load", "FEATURE_EMBEDDERS", "SUPERVISED", "WAVEFORM_EMBEDDERS"]

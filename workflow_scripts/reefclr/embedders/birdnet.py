@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .base import Embedder, sha256_file
-from .weights import require
+from ..catalog import require
 
 WINDOW = 144000  # 3 s at 48 kHz
 

@@ -8,7 +8,7 @@ import torch
 
 from ..models.encoders import EncoderArgs, build_encoder, simclr_init_
 from .base import EncoderEmbedder, sha256_file
-from .weights import require
+from ..catalog import require
 
 
 def load_reefclr(weights: str | Path, input_cfg: dict) -> EncoderEmbedder:

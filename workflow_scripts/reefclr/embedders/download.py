@@ -1,11 +1,11 @@
-"""Fetch pretrained weights to where ``weights.locate`` looks (needs internet; envs/tf.yaml)."""
+"""Fetch pretrained weights to where ``catalog.locate`` looks (needs internet; envs/tf.yaml)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from .weights import BIRDNET_FILE, HUB_HANDLES, IMAGENET_URL, WeightsMissing, locate, require, tfhub_cache_dir
+from ..catalog import BIRDNET_FILE, HUB_HANDLES, IMAGENET_URL, WeightsMissing, locate, require, tfhub_cache_dir
 
 
 def download(name: str, configured: str | None) -> Path:

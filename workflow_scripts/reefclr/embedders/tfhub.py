@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from .base import Embedder, sha256_tree
-from .weights import require
+from ..catalog import require
 
 VGGISH_PAD = 280  # samples: 1.92 s at 16 kHz + 280 = 31000 = room for two VGGish examples
 

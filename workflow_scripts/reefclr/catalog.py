@@ -1,7 +1,7 @@
-"""Where each embedder's pretrained weights live, the check that runs before any job, and
-the download (for a machine with internet; compute nodes often have none).
+"""The embedders there are, what they read, and where their pretrained weights live.
 
-Never a silent substitute: a missing file is an error naming it and where to put it.
+Light on purpose (the Snakefile imports it for every DAG): no torch, no TensorFlow. Never a
+silent substitute: a missing weights file is an error naming it and where to put it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ import hashlib
 import os
 from pathlib import Path
 
+FEATURE_EMBEDDERS = ("reefclr", "random_init", "mel_stats", "imagenet", "vggish", "yamnet", "birdnet",
+                     "acoustic_indices")
+SUPERVISED = ("supervised", "supervised_from_reefclr")  # classifiers trained per test set, in the RF table
+WAVEFORM_EMBEDDERS = ("vggish", "yamnet", "birdnet", "acoustic_indices")  # read the source audio
 IMAGENET_URL = "https://download.pytorch.org/models/resnet50-0676ba61.pth"  # torchvision IMAGENET1K_V1
 HUB_HANDLES = {"vggish": "https://tfhub.dev/google/vggish/1", "yamnet": "https://tfhub.dev/google/yamnet/1"}
 BIRDNET_FILE = "BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"

@@ -84,9 +84,13 @@ def test_encoder_round_trip(cached, spec_cfg, tmp_path):
 
 
 def test_two_processes_equal_one(cached, spec_cfg, tmp_path):
-    """torchrun, 2 gloo processes, each half of every batch: the losses and weights of one process."""
+    """torchrun, 2 gloo processes, each half of every batch: the losses and weights of one process.
+
+    A small learning rate keeps the comparison about the parallelism: at TINY's 0.3 the 4-step
+    run is chaotic (batch-norm scales triple) and float sums taken in another order grow to 1%.
+    """
     _, dirs = cached
-    cfg = TINY | {"steps": 4, "checkpoint_every": 100}
+    cfg = TINY | {"steps": 4, "checkpoint_every": 100, "lr": 0.02}
     one = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "one.pt", "h")
     job = dict(shard_dirs=[str(d) for d in dirs], cfg=cfg | {"gpus": 2}, spec_cfg=spec_cfg, input_cfg=INPUT,
                seed=0, checkpoint_path=str(tmp_path / "two.pt"), run_hash="h", threads=2)
@@ -96,7 +100,7 @@ def test_two_processes_equal_one(cached, spec_cfg, tmp_path):
     assert losses_two[0] == pytest.approx(losses_one[0], rel=1e-5)  # same views, same global batch norm
     assert losses_two == pytest.approx(losses_one, rel=1e-3)  # float sums in another order, 4 steps on
     for (name, a), (_, b) in zip(one.model.state_dict().items(), two.model.state_dict().items()):
-        torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-4, msg=name)
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6, msg=name)
 
 
 def test_study_waveform_augmentations():

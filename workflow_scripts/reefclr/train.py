@@ -93,7 +93,7 @@ def pretrain(
     net = model
     if group.world > 1:
         net = DistributedDataParallel(convert_batchnorm(model), device_ids=[device.index] if cuda else None,
-                                      broadcast_buffers=False)
+                                      forward_sync_buffers=False)  # global batch norm keeps ranks equal
     if cfg["compile"]:
         net = torch.compile(net)
     bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and cuda)

@@ -26,6 +26,12 @@ def class_colours(labels: list[str]) -> dict[str, tuple]:
     return {lab: cmap(i % cmap.N) for i, lab in enumerate(sorted(labels))}
 
 
+def embedder_colours(embedders: list[str]) -> dict[str, tuple]:
+    """One colour per embedder (by display name), in config order, the same in every figure."""
+    cmap = plt.get_cmap("tab10" if len(embedders) <= 10 else "tab20")
+    return {display_name(e): cmap(i % cmap.N) for i, e in enumerate(embedders)}
+
+
 def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str], datasets: list[str],
               path, dpi: int = 150, point_size: float = 6) -> None:
     """Rows: embedders; columns: test sets; points coloured by class."""
@@ -53,16 +59,18 @@ def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str],
 
 
 def grouped_bars(table: pd.DataFrame, value: str, group: str, path, ylabel: str, title: str,
-                 dpi: int = 150, log: bool = False, reference: pd.DataFrame | None = None) -> None:
-    """Bars of ``value`` by Location, one bar per ``group`` (embedder)."""
+                 dpi: int = 150, log: bool = False, colours: dict[str, tuple] | None = None) -> None:
+    """Bars of ``value`` by Location, one bar per ``group`` (embedder), in the order and colours of ``colours``."""
     locs = sorted(table["Location"].unique())
-    groups = list(dict.fromkeys(table[group]))
+    present = set(table[group])
+    groups = [g for g in colours if g in present] if colours else list(dict.fromkeys(table[group]))
     width = 0.8 / len(groups)
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(locs) * max(1, len(groups) / 3)), 3.8))
     x = np.arange(len(locs))
     for k, g in enumerate(groups):
         sub = table[table[group] == g].set_index("Location").reindex(locs)
-        ax.bar(x + (k - (len(groups) - 1) / 2) * width, sub[value], width, label=g)
+        ax.bar(x + (k - (len(groups) - 1) / 2) * width, sub[value], width, label=g,
+               color=colours[g] if colours else None)
     ax.set_xticks(x, locs, rotation=20)
     ax.set_ylabel(ylabel)
     if log:
@@ -99,10 +107,11 @@ def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
     _save(fig, path, dpi)
 
 
-def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str], path, dpi: int = 150) -> None:
+def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str], embedders: list[str], path,
+                  dpi: int = 150) -> None:
     """One panel per protocol: mean of ``metric`` with its 95% interval, by location and embedder."""
     fig, axes = plt.subplots(1, len(protocols), figsize=(6.5 * len(protocols), 3.8), squeeze=False, sharey=True)
-    embedders = list(dict.fromkeys(summary["embedder"]))
+    colours = embedder_colours(embedders)
     for ax, (protocol, title) in zip(axes[0], protocols.items()):
         sub = summary[(summary["protocol"] == protocol) & (summary["metric"] == metric)]
         datasets = sorted(sub["dataset"].unique())
@@ -112,7 +121,7 @@ def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str],
             row = sub[sub["embedder"] == emb].set_index("dataset").reindex(datasets)
             err = np.vstack([row["mean"] - row["ci_low"], row["ci_high"] - row["mean"]])
             ax.bar(x + (k - (len(embedders) - 1) / 2) * width, row["mean"], width, yerr=err, capsize=2,
-                   label=display_name(emb), error_kw={"lw": 0.8})
+                   label=display_name(emb), color=colours[display_name(emb)], error_kw={"lw": 0.8})
         ax.set_xticks(x, [location(d) for d in datasets], rotation=20)
         ax.set_ylim(0, 1.05)
         ax.set_title(title)
@@ -122,18 +131,23 @@ def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str],
     _save(fig, path, dpi)
 
 
-def few_shot_curves(summary: pd.DataFrame, path, dpi: int = 150) -> None:
+def few_shot_curves(summary: pd.DataFrame, embedders: list[str], path, dpi: int = 150) -> None:
     """Macro-F1 against labelled clips per class, one panel per test set, one line per embedder."""
     sub = summary[summary["protocol"].str.startswith("fewshot_k") & (summary["metric"] == "macro_f1")]
     sub = sub.assign(k=sub["protocol"].str.removeprefix("fewshot_k").astype(int)).sort_values("k")
     datasets = sorted(sub["dataset"].unique())
     cols = min(3, max(1, len(datasets)))
     rows = int(np.ceil(len(datasets) / cols)) or 1
+    colours = embedder_colours(embedders)
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False, sharey=True)
     for ax, ds in zip(axes.flat, datasets):
-        for emb, line in sub[sub["dataset"] == ds].groupby("embedder", sort=False):
-            ax.plot(line["k"], line["mean"], "o-", ms=3, label=display_name(emb))
-            ax.fill_between(line["k"], line["ci_low"], line["ci_high"], alpha=0.15)
+        for emb in embedders:
+            line = sub[(sub["dataset"] == ds) & (sub["embedder"] == emb)]
+            if line.empty:
+                continue
+            colour = colours[display_name(emb)]
+            ax.plot(line["k"], line["mean"], "o-", ms=3, label=display_name(emb), color=colour)
+            ax.fill_between(line["k"], line["ci_low"], line["ci_high"], alpha=0.15, color=colour)
         ax.set_xscale("log", base=2)
         ax.set_title(location(ds))
         ax.set_ylim(0, 1.05)

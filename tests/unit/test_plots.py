@@ -1,0 +1,46 @@
+"""Figures colour each embedder the same way, in config order, whatever order the tables hold."""
+
+import matplotlib.colors as mcolors
+import pandas as pd
+from reefclr import plots
+from reefclr.aggregate import display_name
+
+EMBEDDERS = ["reefclr", "random_init", "mel_stats"]  # config order, not alphabetical
+
+
+def _bar_colours(fig) -> dict[str, str]:
+    """Legend label -> bar colour of every bar container in the figure's axes."""
+    out = {}
+    for ax in fig.axes:
+        for bars in ax.containers:
+            label = bars.get_label()
+            if hasattr(bars, "patches") and bars.patches and not label.startswith("_"):
+                out[label] = mcolors.to_hex(bars.patches[0].get_facecolor())
+    return out
+
+
+def test_bars_and_intervals_share_embedder_colours(monkeypatch, tmp_path):
+    figures = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path, dpi: figures.append(fig))
+    shuffled = list(reversed(EMBEDDERS))
+    rf = pd.DataFrame({"Location": ["Kenya"] * 3, "Embedding": [display_name(e) for e in shuffled],
+                       "Test F1": [0.5, 0.6, 0.7]})
+    summary = pd.DataFrame({"embedder": shuffled, "dataset": "kenya", "protocol": "rf_grouped",
+                            "metric": "macro_f1", "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
+    colours = plots.embedder_colours(EMBEDDERS)
+    plots.grouped_bars(rf, "Test F1", "Embedding", tmp_path / "a.png", "F1", "t", colours=colours)
+    plots.interval_bars(summary, "macro_f1", {"rf_grouped": "RF"}, EMBEDDERS, tmp_path / "b.png")
+    bars, intervals = (_bar_colours(f) for f in figures)
+    expected = {name: mcolors.to_hex(c) for name, c in colours.items()}
+    assert bars == intervals == expected
+    assert list(bars) == [display_name(e) for e in EMBEDDERS]  # legend in config order
+
+
+def test_few_shot_lines_use_embedder_colours(monkeypatch, tmp_path):
+    figures = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path, dpi: figures.append(fig))
+    summary = pd.DataFrame([{"embedder": e, "dataset": "kenya", "protocol": f"fewshot_k{k}", "metric": "macro_f1",
+                             "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6} for e in reversed(EMBEDDERS) for k in (1, 4)])
+    plots.few_shot_curves(summary, EMBEDDERS, tmp_path / "c.png")
+    lines = {ln.get_label(): mcolors.to_hex(ln.get_color()) for ln in figures[0].axes[0].get_lines()}
+    assert lines == {name: mcolors.to_hex(c) for name, c in plots.embedder_colours(EMBEDDERS).items()}

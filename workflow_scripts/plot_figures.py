@@ -11,14 +11,12 @@ p = snakemake.params
 pairs = [(e, d) for e in p.embedders for d in p.datasets]
 coords = {pair: pd.read_parquet(path) for pair, path in zip(pairs, snakemake.input.coords)}
 plots.umap_grid(coords, p.embedders, p.datasets, snakemake.output.umap, p.figures["dpi"], p.figures["point_size"])
-colours = plots.embedder_colours(p.embedders)
 rf = pd.read_csv(snakemake.input.rf)
-plots.grouped_bars(rf, "Test F1", "Embedding", snakemake.output.f1, "test F1 (weighted)",
-                   "Random-forest test F1 by location and embedding", p.figures["dpi"], colours=colours)
+plots.grouped_bars(rf, "Test F1", "Embedding", p.embedders, snakemake.output.f1, "test F1 (weighted)",
+                   "Random-forest test F1 by location and embedding", p.figures["dpi"])
 chisq = pd.read_csv(snakemake.input.chisq)
-plots.grouped_bars(chisq, "Chi2_Stat", "Category", snakemake.output.chisq, "chi-square statistic",
-                   "Cluster-class association (chi-square) by location and embedding", p.figures["dpi"], log=True,
-                   colours=colours)
+plots.grouped_bars(chisq, "Chi2_Stat", "Category", p.embedders, snakemake.output.chisq, "chi-square statistic",
+                   "Cluster-class association (chi-square) by location and embedding", p.figures["dpi"], log=True)
 summary = pd.read_csv(snakemake.input.summary)
 plots.interval_bars(summary, "macro_f1", {"rf_grouped": "Random forest, splits grouped by recording",
                                           "logreg_grouped": "Linear probe, splits grouped by recording"},
@@ -28,8 +26,7 @@ long = pd.read_parquet(snakemake.input.long)
 cv = long[(long.protocol == "cluster") & (long.metric == "cramers_v")]
 cv = pd.DataFrame({"Cramers_V": cv.value.to_numpy(), "Embedding": cv.embedder.map(aggregate.display_name).to_numpy(),
                    "Location": cv.dataset.map(aggregate.location).to_numpy()})
-plots.grouped_bars(cv, "Cramers_V", "Embedding", snakemake.output.cramers_v, "Cramer's V",
-                   "Cluster-class association (Cramer's V, 0..1, comparable across sizes)", p.figures["dpi"],
-                   colours=colours)
+plots.grouped_bars(cv, "Cramers_V", "Embedding", p.embedders, snakemake.output.cramers_v, "Cramer's V",
+                   "Cluster-class association (Cramer's V, 0..1, comparable across sizes)", p.figures["dpi"])
 confusion = json.loads(open(snakemake.input.confusion).read())
 plots.confusion_grid(confusion, p.embedders, p.datasets, "rf_grouped", snakemake.output.confusion, p.figures["dpi"])

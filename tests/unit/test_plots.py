@@ -28,7 +28,7 @@ def test_bars_and_intervals_share_embedder_colours(monkeypatch, tmp_path):
     summary = pd.DataFrame({"embedder": shuffled, "dataset": "kenya", "protocol": "rf_grouped",
                             "metric": "macro_f1", "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
     colours = plots.embedder_colours(EMBEDDERS)
-    plots.grouped_bars(rf, "Test F1", "Embedding", tmp_path / "a.png", "F1", "t", colours=colours)
+    plots.grouped_bars(rf, "Test F1", "Embedding", EMBEDDERS, tmp_path / "a.png", "F1", "t")
     plots.interval_bars(summary, "macro_f1", {"rf_grouped": "RF"}, EMBEDDERS, tmp_path / "b.png")
     bars, intervals = (_bar_colours(f) for f in figures)
     expected = {name: mcolors.to_hex(c) for name, c in colours.items()}

@@ -20,16 +20,20 @@ def _save(fig, path, dpi: int) -> None:
     plt.close(fig)
 
 
+def _palette(names: list[str]) -> dict[str, tuple]:
+    """A categorical colour per name, in the order given."""
+    cmap = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
+    return {name: cmap(i % cmap.N) for i, name in enumerate(names)}
+
+
 def class_colours(labels: list[str]) -> dict[str, tuple]:
     """One colour per class name, the same in every panel."""
-    cmap = plt.get_cmap("tab10" if len(labels) <= 10 else "tab20")
-    return {lab: cmap(i % cmap.N) for i, lab in enumerate(sorted(labels))}
+    return _palette(sorted(labels))
 
 
 def embedder_colours(embedders: list[str]) -> dict[str, tuple]:
     """One colour per embedder (by display name), in config order, the same in every figure."""
-    cmap = plt.get_cmap("tab10" if len(embedders) <= 10 else "tab20")
-    return {display_name(e): cmap(i % cmap.N) for i, e in enumerate(embedders)}
+    return _palette([display_name(e) for e in embedders])
 
 
 def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str], datasets: list[str],
@@ -58,19 +62,18 @@ def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str],
     _save(fig, path, dpi)
 
 
-def grouped_bars(table: pd.DataFrame, value: str, group: str, path, ylabel: str, title: str,
-                 dpi: int = 150, log: bool = False, colours: dict[str, tuple] | None = None) -> None:
-    """Bars of ``value`` by Location, one bar per ``group`` (embedder), in the order and colours of ``colours``."""
+def grouped_bars(table: pd.DataFrame, value: str, group: str, embedders: list[str], path, ylabel: str, title: str,
+                 dpi: int = 150, log: bool = False) -> None:
+    """Bars of ``value`` by Location, one bar per ``group`` (embedder display name), in config order."""
     locs = sorted(table["Location"].unique())
-    present = set(table[group])
-    groups = [g for g in colours if g in present] if colours else list(dict.fromkeys(table[group]))
+    colours = embedder_colours(embedders)
+    groups = [g for g in colours if g in set(table[group])]
     width = 0.8 / len(groups)
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(locs) * max(1, len(groups) / 3)), 3.8))
     x = np.arange(len(locs))
     for k, g in enumerate(groups):
         sub = table[table[group] == g].set_index("Location").reindex(locs)
-        ax.bar(x + (k - (len(groups) - 1) / 2) * width, sub[value], width, label=g,
-               color=colours[g] if colours else None)
+        ax.bar(x + (k - (len(groups) - 1) / 2) * width, sub[value], width, label=g, color=colours[g])
     ax.set_xticks(x, locs, rotation=20)
     ax.set_ylabel(ylabel)
     if log:

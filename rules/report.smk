@@ -33,6 +33,16 @@ rule aggregate_tables:
             category="Tables",
         ),
         confusion="results/tables/confusion_matrices.json",
+        clusters=report(
+            "results/tables/cluster_scores.csv",
+            caption="../report/cluster_scores.rst",
+            category="Tables",
+        ),
+        surfperch=report(
+            "results/tables/fewshot_surfperch.csv",
+            caption="../report/fewshot_surfperch.rst",
+            category="Tables",
+        ),
     log:
         "logs/aggregate_tables/all.log",
     benchmark:

@@ -17,8 +17,13 @@ grouped = pd.concat([pd.read_parquet(f) for f in snakemake.input.grouped], ignor
 scores = aggregate.long_table(rf, clusters, grouped)
 write_table(scores, snakemake.output.long)
 write_table(scores, snakemake.output.long_parquet)
-write_table(probes.summarise(grouped), snakemake.output.summary)
+write_table(aggregate.cluster_table(clusters), snakemake.output.clusters)
+summary = probes.summarise(grouped)
+write_table(summary, snakemake.output.summary)
 write_table(probes.paired_differences(grouped), snakemake.output.paired)
+surfperch = probes.surfperch_table(summary)
+surfperch["embedder"] = surfperch["embedder"].map(lambda e: aggregate.DISPLAY_NAMES.get(e, e))
+write_table(surfperch, snakemake.output.surfperch)
 confusion = {}
 for path in snakemake.input.grouped:
     meta = read_parquet_metadata(path)

@@ -18,15 +18,17 @@ chisq = pd.read_csv(snakemake.input.chisq)
 plots.grouped_bars(chisq, "Chi2_Stat", "Category", p.embedders, snakemake.output.chisq, "chi-square statistic",
                    "Cluster-class association (chi-square) by location and embedding", p.figures["dpi"], log=True)
 summary = pd.read_csv(snakemake.input.summary)
-plots.interval_bars(summary, "macro_f1", {"rf_grouped": "Random forest, splits grouped by recording",
-                                          "logreg_grouped": "Linear probe, splits grouped by recording"},
+plots.interval_bars(summary, "macro_f1", {"rf_grouped": "Random forest, grouped splits",
+                                          "logreg_grouped": "Linear probe, grouped splits"},
                     p.embedders, snakemake.output.grouped, p.figures["dpi"])
 plots.few_shot_curves(summary, p.embedders, snakemake.output.fewshot, p.figures["dpi"])
 long = pd.read_parquet(snakemake.input.long)
-cv = long[(long.protocol == "cluster") & (long.metric == "cramers_v")]
+cv = long[(long.protocol == "cluster") & (long.metric == "cramers_v_corrected")]
 cv = pd.DataFrame({"Cramers_V": cv.value.to_numpy(), "Embedding": cv.embedder.map(aggregate.display_name).to_numpy(),
                    "Location": cv.dataset.map(aggregate.location).to_numpy()})
-plots.grouped_bars(cv, "Cramers_V", "Embedding", p.embedders, snakemake.output.cramers_v, "Cramer's V",
-                   "Cluster-class association (Cramer's V, 0..1, comparable across sizes)", p.figures["dpi"])
+plots.grouped_bars(cv, "Cramers_V", "Embedding", p.embedders, snakemake.output.cramers_v,
+                   "Cramer's V (bias-corrected)",
+                   "Cluster-class association (Bergsma's corrected Cramer's V: ~0 under no association)",
+                   p.figures["dpi"])
 confusion = json.loads(open(snakemake.input.confusion).read())
 plots.confusion_grid(confusion, p.embedders, p.datasets, "rf_grouped", snakemake.output.confusion, p.figures["dpi"])

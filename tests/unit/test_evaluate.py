@@ -12,7 +12,8 @@ from sklearn.model_selection import train_test_split
 
 RF = {"n_estimators": 50, "test_size": 0.2, "random_state": 0}
 CLUSTER = {"umap": {"n_components": 5, "n_neighbors": 15, "min_dist": 0.0, "metric": "euclidean",
-                    "random_state": 0}, "damping": 0.9, "max_iter": 200, "random_state": 0, "max_points": 10000}
+                    "random_state": 0}, "damping": 0.9, "max_iter": 200, "random_state": 0, "max_points": 10000,
+           "permutations": 99}
 
 
 def blobs(n_per=40, sep=6.0, seed=0):
@@ -94,3 +95,36 @@ def test_umap_runs_beside_an_installed_tensorflow():
                          env={"PYTHONPATH": str(REPO / "workflow_scripts"), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert "(60, 2)" in out.stdout
+
+
+def test_cluster_statistics_beside_the_studys_chi_square():
+    x, y = blobs()
+    scores = evaluate.cluster_scores(x, y, CLUSTER)
+    assert scores["p_permutation"] == pytest.approx(1 / 100)  # no shuffle reaches the observed statistic
+    assert 0 < scores["cramers_v_corrected"] <= scores["cramers_v"] <= 1
+    assert set(scores) >= {"chi2_valid", "expected_below_5", "expected_min"}
+
+
+def test_corrected_cramers_v_is_near_zero_under_no_association_whatever_the_clusters():
+    """The plain V grows like sqrt((K-1)/n) with K clusters unrelated to the classes."""
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n)
+    for k in (5, 40):
+        clusters = rng.integers(0, k, n)
+        table = pd.crosstab(clusters, y).to_numpy()
+        chi2 = chi2_contingency(table)[0]
+        plain, corrected = evaluate.cramers_v(table, chi2), evaluate.cramers_v_corrected(table, chi2)
+        assert corrected < 0.15
+        if k == 40:
+            assert plain > 0.25 and plain > 2 * corrected  # the plain V mistakes 40 random clusters for association
+    check = evaluate.expected_count_check(table)
+    assert not check["chi2_valid"] and check["expected_below_5"] > 0.2  # 40 clusters x 2 classes on 400 clips
+
+
+def test_permutation_p_value_is_uniform_ish_under_no_association():
+    rng = np.random.default_rng(1)
+    y, clusters = rng.integers(0, 3, 300), rng.integers(0, 6, 300)
+    assert evaluate.permutation_p_value(clusters, y, 199, 0) > 0.05

@@ -46,24 +46,36 @@ def chisq_table(records: list[dict]) -> pd.DataFrame:
     return _by_location(pd.DataFrame(rows, columns=CHISQ_COLUMNS))
 
 
-LONG_COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value"]
+LONG_COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping"]
+CLUSTER_COLUMNS = ["embedder", "dataset", "num_clusters", "n_points", "chi2_stat", "p_value", "p_permutation",
+                   "chi2_valid", "expected_below_5", "expected_min", "cramers_v", "cramers_v_corrected", "ami", "ari",
+                   "homogeneity", "completeness", "converged"]
 
 
 def long_table(rf: list[dict], clusters: list[dict], grouped: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Tidy scores: embedder, dataset, protocol, metric, repeat, value. The study's single-split
-    protocols (rf, cluster) are repeat 0; ``grouped`` holds the grouped probes' rows."""
+    """Tidy scores: embedder, dataset, protocol, metric, repeat, value, grouping. The study's
+    single-split protocols (rf, cluster: grouping ``none``) are repeat 0; ``grouped`` holds the
+    grouped probes' rows. Flags (chi2_valid) are 0/1."""
     rows = []
     for protocol, records, skip in (("rf", rf, ()), ("cluster", clusters, ("converged",))):
         for r in records:
             for key, value in r.items():
-                if key in ("embedder", "dataset") or key in skip or isinstance(value, (str, bool)):
+                if key in ("embedder", "dataset") or key in skip or isinstance(value, str):
                     continue
                 rows.append(dict(embedder=r["embedder"], dataset=r["dataset"], protocol=protocol,
-                                 metric=key, repeat=0, value=float(value)))
+                                 metric=key, repeat=0, value=float(value), grouping="none"))
     study = pd.DataFrame(rows, columns=LONG_COLUMNS)
     if grouped is None or grouped.empty:
         return study
     return pd.concat([study, grouped[LONG_COLUMNS]], ignore_index=True)
+
+
+def cluster_table(records: list[dict]) -> pd.DataFrame:
+    """Every clustering score beside the study's chi-square: its validity (Cochran's rule),
+    the permutation p-value, plain and bias-corrected Cramer's V, AMI, ARI."""
+    df = pd.DataFrame(records)
+    df["embedder"] = df["embedder"].map(display_name)
+    return df[[c for c in CLUSTER_COLUMNS if c in df.columns]].sort_values(["dataset", "embedder"], kind="stable")
 
 
 def _by_location(df: pd.DataFrame) -> pd.DataFrame:

@@ -3,8 +3,12 @@
 Random forest: ``RandomForestClassifier(random_state=0)`` on an 80/20 split stratified by
 label (``random_state=0``); weighted accuracy, precision, recall and F1 on train and test.
 Clustering: UMAP to 10-D -> affinity propagation -> chi-square test of independence on the
-cluster x class table (plus scores that do not grow with the number of clips: Cramer's V,
-AMI, ARI, homogeneity, completeness).
+cluster x class table, as the study did. Beside it: whether the chi-square approximation
+holds (Cochran's rule: no expected count below 1, at most 20% below 5), a permutation
+p-value that needs no approximation, and scores that do not grow with the number of
+clips or clusters: bias-corrected Cramer's V (Bergsma 2013), AMI, ARI, homogeneity,
+completeness. The plain Cramer's V grows with the number of clusters under no
+association (about sqrt((K-1)/n)), so it is kept only for comparison.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ def embedding_matrix(df: pd.DataFrame) -> np.ndarray:
     """The (clips, dim) float32 matrix of an embeddings table (columns e0000, e0001, ...)."""
     cols = [c for c in df.columns if c.startswith("e") and c[1:].isdigit()]
     return df[cols].to_numpy(np.float32)
+
+
+def study_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the dataset's own order (dataset.json for the study's data): the study's
+    seeded split and clustering see the clips in that order."""
+    if "entry" not in table.columns:
+        return table
+    return table.sort_values("entry", kind="stable").reset_index(drop=True)
 
 
 def random_forest(x: np.ndarray, y: np.ndarray, cfg: dict, n_jobs: int = 1) -> dict:
@@ -80,6 +92,50 @@ def cramers_v(table: np.ndarray, chi2: float) -> float:
     return float(np.sqrt(chi2 / (n * k))) if n > 0 and k > 0 else 0.0
 
 
+def cramers_v_corrected(table: np.ndarray, chi2: float) -> float:
+    """Bergsma's bias-corrected Cramer's V (J. Korean Stat. Soc. 42, 2013): about 0 under no
+    association whatever the number of clusters."""
+    n = float(table.sum())
+    r, k = table.shape
+    if n < 2 or min(r, k) < 2:
+        return 0.0
+    phi2 = max(0.0, chi2 / n - (k - 1) * (r - 1) / (n - 1))
+    r_c, k_c = r - (r - 1) ** 2 / (n - 1), k - (k - 1) ** 2 / (n - 1)
+    denom = min(r_c - 1, k_c - 1)
+    return float(np.sqrt(phi2 / denom)) if denom > 0 else 0.0
+
+
+def expected_count_check(table: np.ndarray) -> dict:
+    """Cochran's rule for the chi-square approximation: share of expected counts below 5, the
+    smallest expected count, and whether the approximation is valid."""
+    n = table.sum()
+    expected = np.outer(table.sum(1), table.sum(0)) / n if n else np.zeros_like(table, dtype=float)
+    below5 = float((expected < 5).mean()) if expected.size else 1.0
+    smallest = float(expected.min()) if expected.size else 0.0
+    return dict(expected_below_5=below5, expected_min=smallest, chi2_valid=bool(below5 <= 0.2 and smallest >= 1))
+
+
+def _chi2_stat(clusters: np.ndarray, y: np.ndarray, n_clusters: int, n_classes: int) -> float:
+    table = np.bincount(clusters * n_classes + y, minlength=n_clusters * n_classes).reshape(n_clusters, n_classes)
+    expected = np.outer(table.sum(1), table.sum(0)) / len(y)
+    return float(((table - expected) ** 2 / expected).sum())
+
+
+def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, seed: int) -> float:
+    """Monte-Carlo p of the chi-square statistic under shuffled labels: (1 + #{>= observed}) / (1 + B)."""
+    if permutations <= 0:
+        return float("nan")
+    c = np.unique(clusters, return_inverse=True)[1]
+    k = np.unique(y, return_inverse=True)[1]
+    nc, nk = c.max() + 1, k.max() + 1
+    if nc < 2 or nk < 2:
+        return 1.0
+    observed = _chi2_stat(c, k, nc, nk)
+    rng = np.random.default_rng(seed)
+    hits = sum(_chi2_stat(c, rng.permutation(k), nc, nk) >= observed - 1e-9 for _ in range(permutations))
+    return float((1 + hits) / (1 + permutations))
+
+
 def stratified_subsample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
     """Sorted positions of about ``n`` items, each class in its proportion (at least one each)."""
     rng = np.random.default_rng(seed)
@@ -115,6 +171,9 @@ def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict) -> dict:
         chi2, p, dof = 0.0, 1.0, 0
     homogeneity, completeness, _ = homogeneity_completeness_v_measure(y, clusters)
     return dict(num_clusters=n_clusters, chi2_stat=float(chi2), p_value=float(p), dof=int(dof),
-                cramers_v=cramers_v(table, chi2), ami=float(adjusted_mutual_info_score(y, clusters)),
+                p_permutation=permutation_p_value(clusters, y, cfg["permutations"], cfg["random_state"]),
+                **expected_count_check(table), cramers_v=cramers_v(table, chi2),
+                cramers_v_corrected=cramers_v_corrected(table, chi2),
+                ami=float(adjusted_mutual_info_score(y, clusters)),
                 ari=float(adjusted_rand_score(y, clusters)), homogeneity=float(homogeneity),
                 completeness=float(completeness), converged=converged, n_points=len(y), n_clips=n_total)

@@ -1,10 +1,10 @@
-"""Evaluation without recording leakage: repeated stratified splits grouped by source
-recording, random-forest and logistic-regression probes, few-shot curves, and intervals.
+"""Evaluation without recording leakage: distinct splits grouped by source recording (or
+site, or a user's map), random-forest and logistic-regression probes, few-shot curves, and
+intervals (``reefclr.stats``).
 
 The study split clips at random, so clips of one recording could sit on both sides of the
-split. Here every repeat puts whole recordings (manifest ``group``) on one side. Repeats
-share clips, so their scores are correlated: intervals use Nadeau & Bengio's corrected
-resampled t (Machine Learning 52, 2003), variance x (1/J + n_test/n_train).
+split. Here every split puts whole groups (manifest ``group``) on one side; each row says
+how its groups were made (``grouping``) and how many distinct splits stand behind it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, confusion_matrix, f1_score, roc_auc_score
@@ -22,39 +21,12 @@ from sklearn.preprocessing import StandardScaler
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value"]
+from .splits import repeated_splits
+from .stats import bounded_interval, corrected_p_value, holm
 
-
-def grouped_split(labels: np.ndarray, groups: np.ndarray, test_fraction: float, rng: np.random.Generator,
-                  tries: int = 100) -> tuple[np.ndarray, np.ndarray]:
-    """(train, test) positions: whole groups to the test side, in random order, while a class
-    they hold is still below ``test_fraction`` of its clips there; every class on both sides."""
-    classes, y = np.unique(labels, return_inverse=True)
-    group_ids, g = np.unique(groups, return_inverse=True)
-    per_group = np.zeros((len(group_ids), len(classes)), dtype=np.int64)
-    np.add.at(per_group, (g, y), 1)
-    target = test_fraction * per_group.sum(0)
-    for _ in range(tries):
-        in_test = np.zeros(len(group_ids), dtype=bool)
-        have = np.zeros(len(classes))
-        for k in rng.permutation(len(group_ids)):
-            if (per_group[k] > 0)[have < target].any():
-                in_test[k] = True
-                have += per_group[k]
-            if (have >= target).all():
-                break
-        test_counts, train_counts = per_group[in_test].sum(0), per_group[~in_test].sum(0)
-        if (test_counts > 0).all() and (train_counts > 0).all():
-            return np.flatnonzero(~in_test[g]), np.flatnonzero(in_test[g])
-    lonely = [str(c) for c, n in zip(classes, (per_group > 0).sum(0)) if n < 2]
-    raise ValueError(f"no grouped split puts every class on both sides; classes found in a single recording: "
-                     f"{lonely or 'none (try a larger test fraction)'}")
-
-
-def repeated_splits(labels: np.ndarray, groups: np.ndarray, repeats: int, test_fraction: float,
-                    seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``repeats`` grouped splits; repeat r is seeded by (seed, r), the same for every embedder."""
-    return [grouped_split(labels, groups, test_fraction, np.random.default_rng([seed, r])) for r in range(repeats)]
+COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping", "splits", "exhaustive"]
+SURFPERCH_SHOTS = (4, 8, 16, 32)
+SIZES = ("n_train", "n_test")
 
 
 def classification_scores(y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndarray | None,
@@ -97,63 +69,61 @@ def probe_scores(x: np.ndarray, labels: np.ndarray, splits, probe: str, cfg: dic
     return pd.DataFrame(rows), confusion
 
 
-def run_probe(table: pd.DataFrame, probe: str, cfg: dict) -> tuple[pd.DataFrame, dict | None]:
-    """One embedder x test set: long rows (embedder, dataset, protocol, metric, repeat, value)
-    of ``probe`` (rf, logreg or fewshot) on the grouped splits, and its confusion matrix summed
-    over repeats (``{"classes", "matrix"}``, rows true, columns predicted; none for fewshot)."""
+def run_probe(table: pd.DataFrame, probe: str, cfg: dict, grouping: str = "recording"
+              ) -> tuple[pd.DataFrame, dict | None]:
+    """One embedder x test set: long rows (``COLUMNS``) of ``probe`` (rf, logreg or fewshot)
+    on the grouped splits, and its confusion matrix summed over splits (``{"classes",
+    "matrix"}``, rows true, columns predicted; none for fewshot). ``grouping`` names how the
+    manifest's groups were made (``reefclr.grouping``)."""
     from .evaluate import embedding_matrix
 
     x, labels = embedding_matrix(table), table["label"].to_numpy().astype(str)
     g = cfg["grouped"]
-    splits = repeated_splits(labels, table["group"].to_numpy().astype(str), g["repeats"], g["test_fraction"],
-                             g["seed"])
+    split_set = repeated_splits(labels, table["group"].to_numpy().astype(str), g["repeats"], g["test_fraction"],
+                                g["seed"])
+    if split_set.distinct < g["repeats"]:
+        log.warning("%d distinct grouped splits (of %d repeats asked)%s", split_set.distinct, g["repeats"],
+                    ": every valid split used once" if split_set.exhaustive else "")
     confusion = None
     if probe == "fewshot":
-        rows = few_shot(x, labels, splits, cfg["fewshot"]["shots"], cfg["logreg"], g["seed"])
+        rows = few_shot(x, labels, split_set.splits, cfg["fewshot"]["shots"], cfg["logreg"], g["seed"])
+        sizes = [dict(protocol="fewshot", metric=m, repeat=r, value=float(len(side)))
+                 for r, split in enumerate(split_set.splits) for m, side in zip(SIZES, split)]
+        rows = pd.concat([rows, pd.DataFrame(sizes)], ignore_index=True)
     else:
-        rows, matrix = probe_scores(x, labels, splits, probe, cfg[probe], g["seed"])
+        rows, matrix = probe_scores(x, labels, split_set.splits, probe, cfg[probe], g["seed"])
         rows.insert(0, "protocol", f"{probe}_grouped")
         confusion = {"classes": np.unique(labels).tolist(), "matrix": matrix.tolist()}
     rows.insert(0, "dataset", table["dataset"].iloc[0])
     rows.insert(0, "embedder", cfg["embedder"])
+    rows["grouping"] = grouping
+    rows["splits"] = split_set.distinct
+    rows["exhaustive"] = split_set.exhaustive
     return rows[COLUMNS], confusion
 
 
 def few_shot(x: np.ndarray, labels: np.ndarray, splits, shots: list[int], cfg: dict, seed: int) -> pd.DataFrame:
     """Logistic regression on k labelled clips per class from each split's training side,
-    scored on its test side (one draw per repeat); a k above a class's training clips is left out."""
+    scored on its test side (macro-F1 and one-vs-rest macro ROC-AUC, one draw per split).
+    Every k is scored on the same splits: a k above some split's smallest class is left out."""
     classes = np.unique(labels)
+    smallest = min(min(int((labels[train] == c).sum()) for c in classes) for train, _ in splits)
+    usable = [k for k in shots if k <= smallest]
+    if len(usable) < len(shots):
+        log.warning("few-shot: k=%s left out (a split has only %d training clips of some class)",
+                    sorted(set(shots) - set(usable)), smallest)
     rows = []
     for r, (train, test) in enumerate(splits):
         rng = np.random.default_rng([seed, r, 1])
-        for k in shots:
-            pools = [train[labels[train] == c] for c in classes]
-            if min(len(p) for p in pools) < k:
-                continue
+        pools = [train[labels[train] == c] for c in classes]
+        for k in usable:
             chosen = np.concatenate([rng.choice(p, size=k, replace=False) for p in pools])
             model = make_probe("logreg", cfg, seed).fit(x[chosen], labels[chosen])
-            pred = model.predict(x[test])
-            rows.append(dict(protocol=f"fewshot_k{k}", metric="macro_f1", repeat=r,
-                             value=float(f1_score(labels[test], pred, average="macro", labels=classes,
-                                                  zero_division=0))))
+            scores = classification_scores(labels[test], model.predict(x[test]), model.predict_proba(x[test]),
+                                           classes)
+            rows += [dict(protocol=f"fewshot_k{k}", metric=m, repeat=r, value=float(scores[m]))
+                     for m in ("macro_f1", "roc_auc")]
     return pd.DataFrame(rows, columns=["protocol", "metric", "repeat", "value"])
-
-
-def corrected_interval(values: np.ndarray, test_train_ratio: float,
-                       level: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high): Nadeau-Bengio corrected resampled t interval of repeated-split scores."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    j = len(values)
-    mean = float(values.mean()) if j else float("nan")
-    if j < 2:
-        return mean, float("nan"), float("nan")
-    var = values.var(ddof=1) * (1 / j + test_train_ratio)
-    half = stats.t.ppf(0.5 + level / 2, j - 1) * np.sqrt(var)
-    return mean, mean - half, mean + half
-
-
-SIZES = ("n_train", "n_test")
 
 
 def split_ratios(long: pd.DataFrame) -> dict[str, float]:
@@ -162,32 +132,68 @@ def split_ratios(long: pd.DataFrame) -> dict[str, float]:
     return (sizes["n_test"] / sizes["n_train"]).to_dict()
 
 
+def _split_facts(part: pd.DataFrame) -> dict:
+    first = part.iloc[0]
+    return dict(grouping=first["grouping"], splits=int(first["splits"]), exhaustive=bool(first["exhaustive"]))
+
+
 def summarise(long: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% corrected interval of every (embedder, dataset, protocol, metric)."""
+    """Mean and 95% interval (corrected t, intersected with [0, 1]) of every (embedder,
+    dataset, protocol, metric), with the grouping and the distinct splits behind it."""
     ratios = split_ratios(long)
     rows = []
     scores = long[~long["metric"].isin(SIZES)]
     for key, part in scores.groupby(["embedder", "dataset", "protocol", "metric"], sort=True):
-        mean, low, high = corrected_interval(part["value"].to_numpy(), ratios[key[1]])
+        mean, low, high = bounded_interval(part["value"].to_numpy(), ratios[key[1]])
         rows.append(dict(zip(["embedder", "dataset", "protocol", "metric"], key), mean=mean, ci_low=low,
-                         ci_high=high, repeats=len(part)))
+                         ci_high=high, repeats=len(part)) | _split_facts(part))
     return pd.DataFrame(rows)
 
 
-def paired_differences(long: pd.DataFrame, metric: str = "macro_f1") -> pd.DataFrame:
+def paired_differences(long: pd.DataFrame, metric: str = "macro_f1", alpha: float = 0.05) -> pd.DataFrame:
     """Per dataset and protocol, every pair of embedders: mean difference (first minus second)
-    of ``metric`` over the same splits, its corrected interval, and whether it excludes zero."""
+    of ``metric`` over the same splits, its interval (inside [-1, 1]), the corrected t test's
+    p-value, and the same Holm-adjusted over every pair and dataset of one protocol."""
     ratios = split_ratios(long)
     rows = []
     part = long[long["metric"] == metric]
     for (dataset, protocol), block in part.groupby(["dataset", "protocol"], sort=True):
         wide = block.pivot_table(index="repeat", columns="embedder", values="value")
         names = list(wide.columns)
+        ratio = ratios[dataset]
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 diff = (wide[a] - wide[b]).dropna().to_numpy()
-                mean, low, high = corrected_interval(diff, ratios[dataset])
+                mean, low, high = bounded_interval(diff, ratio, bounds=(-1.0, 1.0))
                 rows.append(dict(dataset=dataset, protocol=protocol, metric=metric, embedder_a=a, embedder_b=b,
                                  mean_diff=mean, ci_low=low, ci_high=high, repeats=len(diff),
-                                 distinguishable=bool(np.isfinite(low) and (low > 0 or high < 0))))
-    return pd.DataFrame(rows)
+                                 p_value=corrected_p_value(diff, ratio),
+                                 distinguishable=bool(np.isfinite(low) and (low > 0 or high < 0)))
+                            | _split_facts(block))
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["p_holm"] = np.nan
+    for _, idx in out.groupby("protocol").groups.items():
+        out.loc[idx, "p_holm"] = holm(out.loc[idx, "p_value"].to_numpy())
+    out["distinguishable_holm"] = out["p_holm"] < alpha
+    return out
+
+
+def surfperch_table(summary: pd.DataFrame, shots=SURFPERCH_SHOTS) -> pd.DataFrame:
+    """SurfPerch's few-shot summary, as its paper tabulates it: one-vs-rest macro ROC-AUC of a
+    linear probe at 4, 8, 16 and 32 examples per class, mean over splits and over the shot
+    counts; one row per embedder, one column per test set, and their mean. ``shots_used``
+    lists the shot counts each test set could afford."""
+    wanted = {f"fewshot_k{k}": k for k in shots}
+    part = summary[(summary["metric"] == "roc_auc") & summary["protocol"].isin(wanted)]
+    if part.empty:
+        return pd.DataFrame(columns=["embedder", "mean"])
+    per_set = part.groupby(["embedder", "dataset"])["mean"].mean().unstack("dataset")
+    table = per_set.copy()
+    table["mean"] = per_set.mean(axis=1)
+    used = part.groupby("dataset")["protocol"].apply(lambda p: " ".join(str(wanted[x]) for x in sorted(
+        set(p), key=wanted.get)))
+    table = table.reset_index()
+    note = {"embedder": "shots_used"} | {d: used.get(d, "") for d in per_set.columns} | {"mean": ""}
+    return pd.concat([table, pd.DataFrame([note])], ignore_index=True)

@@ -57,5 +57,7 @@ rule validate_data:
     conda:
         "../envs/audio.yaml"
     threads: 1
+    params:
+        on_leakage=config["data"]["on_leakage"],
     script:
         "../workflow_scripts/validate_data.py"

@@ -59,7 +59,8 @@ rule embed_umap_2d:
 
 rule probe_grouped:
     input:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        embeddings="results/embeddings/{embedder}/{dataset}.parquet",
+        check="results/data_check/{dataset}.json",
     output:
         "results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet",
     log:
@@ -93,7 +94,7 @@ rule train_supervised:
         "../envs/torch.yaml"
     threads: 4
     resources:
-        gpu=get_pretrain_gpus(),
+        gpu=1 if config["supervised"]["device"] == "cuda" else 0,
         mem_mb=8000,
     params:
         cfg=get_supervised_params,

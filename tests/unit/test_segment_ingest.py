@@ -49,7 +49,7 @@ def test_raven_ingest(tmp_path, segment_cfg):
     _raven(tmp_path / "ann" / "rec2.Table.1.selections.txt", [(1, 2.0, 2.5, "fish")])
     m, _ = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
     assert list(m.columns) == ["clip_id", "source", "offset_s", "duration_s", "label", "dataset", "role",
-                               "group", "site", "start_time", "shard"]
+                               "group", "site", "start_time", "entry", "shard"]
     rec1 = m[m.source == "audio/rec1.wav"].set_index("offset_s")["label"].to_dict()
     assert rec1 == {0.0: "fish", 1.92: "ambient", 3.84: "fish", 5.76: "ambient"}
     assert set(m.group) == {"audio/rec1.wav", "audio/rec2.WAV"}

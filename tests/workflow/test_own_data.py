@@ -45,7 +45,7 @@ def test_only_data_changes_gives_the_whole_dag(workflow_copy, tmp_path):
     (workflow_copy / "mine.yaml").write_text(OWN_DATA.format(root=root))
     counts = planned_rules(workflow_copy, "--configfile", "mine.yaml")
     # the demo's embedders, two of them from the audio; not the study's test sets: no published scatter
-    assert set(counts) == ALL_RULES - {"make_demo_data", "plot_published"} | {"extract_waveform_embeddings"}
+    assert set(counts) == ALL_RULES - {"make_demo_data"} | {"extract_waveform_embeddings"}
     out = snakemake(workflow_copy, "validate_data", "--cores", "2", "--configfile", "mine.yaml")
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     summary = json.loads((workflow_copy / "results/data_check/summary.json").read_text())
@@ -54,5 +54,8 @@ def test_only_data_changes_gives_the_whole_dag(workflow_copy, tmp_path):
     assert by_id["pretrain"]["sample_rates"] == {"16000": 6}
     assert summary["problems"] == []
     text = (workflow_copy / "results/data_check/summary.md").read_text()
-    assert "## test_myreef (test)" in text and "| fish | 3 |" in text
+    assert "## test_myreef (test)" in text and "| fish | 3 | 3 |" in text  # 3 clips from 3 recordings
+    # the labelled recordings are also in the unlabelled folder: reported as leakage
+    (leak,) = summary["leakage"]
+    assert leak["dataset"] == "test_myreef" and leak["same_audio"] == leak["clips"] == leak["of"]
     assert not (workflow_copy / "results/cache").exists()  # nothing heavy ran

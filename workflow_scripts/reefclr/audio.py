@@ -122,3 +122,22 @@ def check_finite(clip: np.ndarray, source: str, offset_s: float) -> float:
     if not np.isfinite(clip).all():
         raise ValueError(f"{source}: audio contains NaN or inf samples (clip at {offset_s:.2f} s)")
     return float(np.abs(clip).max(initial=0.0))
+
+
+FINGERPRINT_S = 30.0  # seconds of decoded audio hashed per file
+
+
+def fingerprint(path: str | Path, info: AudioInfo) -> str:
+    """A hash of what the file sounds like, not of its bytes or name: the decoded samples of
+    its first ``FINGERPRINT_S`` seconds (all channels, 16-bit resolution), its sample rate and
+    length. The same audio saved under another name or format gets the same fingerprint."""
+    import hashlib
+
+    frames = min(info.frames, int(FINGERPRINT_S * info.sample_rate))
+    try:
+        data, _ = sf.read(str(path), frames=frames, dtype="int16", always_2d=True)
+    except (RuntimeError, sf.LibsndfileError) as exc:
+        raise ValueError(f"{path}: cannot decode audio ({exc})") from exc
+    digest = hashlib.sha1(f"{info.sample_rate}:{info.frames}:{info.channels}:".encode())
+    digest.update(np.ascontiguousarray(data).tobytes())
+    return digest.hexdigest()[:20]

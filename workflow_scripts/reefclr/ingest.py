@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import manifest
-from .audio import AudioInfo, audio_info
+from . import grouping, manifest
+from .audio import AudioInfo, audio_info, fingerprint
 from .segment import clip_offsets, label_clips
 from .timestamps import parse_timestamp
 
@@ -42,6 +42,10 @@ class Ingest:
     files: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     dropped: Counter = field(default_factory=Counter)
+    grouper: grouping.Grouper | None = None
+
+    def __post_init__(self):
+        self.grouper = grouping.Grouper(self.spec, self.root)
 
     @property
     def name(self) -> str:
@@ -65,6 +69,7 @@ class Ingest:
                 raise ValueError(f"{path}: empty audio (0 samples)")
             if not MIN_SR <= info.sample_rate <= MAX_SR:
                 raise ValueError(f"{path}: sample rate {info.sample_rate} Hz outside {MIN_SR}-{MAX_SR} Hz")
+            content = fingerprint(path, info)
         except (ValueError, FileNotFoundError) as exc:
             message = f"{where}: {exc}" if where not in str(exc) else str(exc)
             if self.on_bad_audio == "error":
@@ -74,12 +79,13 @@ class Ingest:
             log.warning("skipped: %s", message)
             return None
         self.files.append({"source": self.source(path), "sample_rate": info.sample_rate,
-                           "channels": info.channels, "duration_s": round(info.duration_s, 3)})
+                           "channels": info.channels, "duration_s": round(info.duration_s, 3),
+                           "fingerprint": content})
         return info
 
     def clip_rows(self, path: Path, info: AudioInfo, *, span: tuple[float, float] | None = None,
-                  events: pd.DataFrame | None = None, label: str | None = None, site: str | None = None,
-                  group: str | None = None) -> list[dict]:
+                  events: pd.DataFrame | None = None, label: str | None = None,
+                  site: str | None = None) -> list[dict]:
         """Clips of one recording (or of ``span`` of it), labelled by ``events`` or by ``label``."""
         seg = self.segment
         start, stop = span if span is not None else (0.0, info.duration_s)
@@ -90,24 +96,35 @@ class Ingest:
             self.dropped.update(dropped)
         else:
             labels = [label] * len(offsets)
-        return [self.row(path, off, lab, site, group) for off, lab in zip(offsets, labels)
+        return [self.row(path, off, lab, site) for off, lab in zip(offsets, labels)
                 if lab is not None or events is None]
 
-    def row(self, path: Path, offset_s: float, label: str | None, site: str | None, group: str | None) -> dict:
+    def row(self, path: Path, offset_s: float, label: str | None, site: str | None, entry: int | None = None) -> dict:
         """One manifest row; ``start_time`` from the file name's timestamp when it has one."""
         source = self.source(path)
+        site = site or self.spec["id"]
         t0 = parse_timestamp(path.name)
         return dict(clip_id=manifest.make_clip_id(source, offset_s), source=source,
                     offset_s=round(float(offset_s), 6), duration_s=self.segment["clip_s"], label=label,
-                    group=group or source, site=site or self.spec["id"],
-                    start_time=(t0 + timedelta(seconds=float(offset_s))) if t0 else pd.NaT)
+                    group=self.grouper(path, source, site), site=site,
+                    start_time=(t0 + timedelta(seconds=float(offset_s))) if t0 else pd.NaT, entry=entry)
 
     def report(self, clips: pd.DataFrame) -> dict:
-        """Facts for the data check: files, clips per class, recording groups, problems."""
-        classes = clips["label"].fillna("(unlabelled)").value_counts().sort_index()
+        """Facts for the data check: files (with their group, clip count and fingerprint),
+        clips and groups per class, how groups were made, problems."""
+        labels = clips["label"].fillna("(unlabelled)")
+        classes = labels.value_counts().sort_index()
+        groups_per_class = clips.groupby(labels)["group"].nunique().sort_index()
+        per_file = clips.groupby("source").agg(group=("group", "first"), clips=("clip_id", "size"))
+        files = [f | per_file.loc[f["source"]].to_dict() if f["source"] in per_file.index else f | {"clips": 0}
+                 for f in self.files]
+        n_groups = int(clips["group"].nunique())
         return {"dataset": self.spec["id"], "role": self.spec["role"], "clips": len(clips),
-                "classes": {str(k): int(v) for k, v in classes.items()}, "groups": int(clips["group"].nunique()),
-                "files": self.files, "problems": self.problems, "dropped_clips": dict(self.dropped)}
+                "classes": {str(k): int(v) for k, v in classes.items()}, "groups": n_groups,
+                "groups_per_class": {str(k): int(v) for k, v in groups_per_class.items()},
+                "grouping": grouping.label(self.grouper.method, len(clips), n_groups),
+                "files": [{k: (int(v) if k == "clips" else v) for k, v in f.items()} for f in files],
+                "problems": self.problems, "dropped_clips": dict(self.dropped)}
 
 
 def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: str = "error"
@@ -120,7 +137,11 @@ def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: st
     df["role"] = spec["role"]
     out = manifest.finalize(df, spec["shards"], ctx.name)
     _check_labels(out, spec)
-    return out, ctx.report(out)
+    report = ctx.report(out)
+    if spec["role"] == "test" and report["grouping"] == "none":
+        log.warning("%s: every clip is its own group: clips of one recording may sit on both sides of a split "
+                    "(set group_by / group_pattern / group_map)", ctx.name)
+    return out, report
 
 
 def list_audio(folder: Path, extensions: list[str]) -> list[Path]:
@@ -250,8 +271,7 @@ def _csv(ctx: Ingest) -> list[dict]:
         label = None if label is None or pd.isna(label) else str(label).strip()
         if spec["role"] == "test" and not label:
             raise ValueError(f"{where}: empty label in column {cols['label']!r}")
-        rows += ctx.clip_rows(audio, info, span=(start, end), label=label, site=spec["site"],
-                              group=_group(ctx, audio))
+        rows += ctx.clip_rows(audio, info, span=(start, end), label=label, site=spec["site"])
     return rows
 
 
@@ -263,17 +283,6 @@ def _optional_time(rec, column: str, default: float, where: str) -> float:
         return float(value)
     except ValueError:
         raise ValueError(f"{where}: {column} {value!r} is not a number of seconds") from None
-
-
-def _group(ctx: Ingest, path: Path) -> str:
-    """The source recording of a file: a group_pattern match on its name, or the file itself."""
-    pattern = ctx.spec["group_pattern"]
-    if not pattern:
-        return ctx.source(path)
-    match = re.search(pattern, path.name)
-    if match is None:
-        raise ValueError(f"{path}: file name does not match group_pattern {pattern!r}")
-    return match.group(1)
 
 
 def _dataset_json(ctx: Ingest) -> list[dict]:
@@ -288,8 +297,6 @@ def _dataset_json(ctx: Ingest) -> list[dict]:
     entries = index.get("audio") if isinstance(index, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path}: expected {{\"audio\": [entry, ...]}}")
-    if spec["group_pattern"] is None and spec["role"] == "test":
-        log.warning("%s: no group_pattern; every clip is its own group", ctx.name)
     rows: list[dict] = []
     for i, entry in enumerate(entries):
         where = f"{path}: entry {i}"
@@ -306,7 +313,7 @@ def _dataset_json(ctx: Ingest) -> list[dict]:
         info = ctx.info(clip, where)
         if info is None:
             continue
-        rows.append(ctx.row(clip, 0.0, None if label is None else str(label), spec["site"], _group(ctx, clip)))
+        rows.append(ctx.row(clip, 0.0, None if label is None else str(label), spec["site"], entry=i))
     return rows
 
 

@@ -1,8 +1,10 @@
 """The clip manifest: one row per clip, a reference into a source recording.
 
 Columns: clip_id, source (path relative to the data root), offset_s, duration_s, label,
-dataset, role, group (source recording, for grouped splits), site, start_time (wall-clock
-start of the clip when the file name carries a timestamp, else null), shard.
+dataset, role, group (source recording, or what ``group_by`` chose, for grouped splits), site,
+start_time (wall-clock start of the clip when the file name carries a timestamp, else null),
+entry (position in the dataset's own index: the study's dataset.json order, which the study's
+splits depend on; else the order clips were listed), shard.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import zlib
 import pandas as pd
 
 COLUMNS = ["clip_id", "source", "offset_s", "duration_s", "label", "dataset", "role", "group", "site",
-           "start_time", "shard"]
+           "start_time", "entry", "shard"]
 
 
 def make_clip_id(source: str, offset_s: float) -> str:
@@ -32,6 +34,9 @@ def finalize(rows: pd.DataFrame, n_shards: int, where: str) -> pd.DataFrame:
     dupes = rows["clip_id"][rows["clip_id"].duplicated()]
     if len(dupes):
         raise ValueError(f"{where}: duplicate clip ids, e.g. {dupes.iloc[0]!r} ({len(dupes)} duplicates)")
+    rows = rows.copy()
+    listed = pd.Series(range(len(rows)), index=rows.index, dtype="int64")
+    rows["entry"] = rows["entry"].astype("Int64").fillna(listed).astype("int64") if "entry" in rows else listed
     rows = rows.sort_values(["source", "offset_s"], kind="stable").reset_index(drop=True)
     rows["shard"] = assign_shards(rows["clip_id"], n_shards)
     for col in ("offset_s", "duration_s"):

@@ -17,7 +17,7 @@ from ..spectrogram import to_image
 
 log = logging.getLogger(__name__)
 
-META_COLUMNS = ["clip_id", "source", "offset_s", "label", "dataset", "group", "site"]
+META_COLUMNS = ["clip_id", "source", "offset_s", "label", "dataset", "group", "site", "entry"]
 
 
 class Embedder:

@@ -6,7 +6,7 @@ from reefclr.atomic import write_json
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
-table = pd.read_parquet(snakemake.input[0])
+table = evaluate.study_order(pd.read_parquet(snakemake.input[0]))
 scores = evaluate.random_forest(evaluate.embedding_matrix(table), table["label"].to_numpy(), snakemake.params.rf,
                                 n_jobs=snakemake.threads)
 write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores,

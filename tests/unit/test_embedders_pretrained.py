@@ -135,7 +135,8 @@ def test_class_weights_balance_the_loss():
 
 
 SUPERVISED = {"encoder": "small_resnet", "width": 4, "init": "random", "epochs": 3, "batch_size": 8, "lr": 0.01,
-              "weight_decay": 1e-3, "momentum": 0.9, "augment": True, "augment_p": 0.5, "crop_min_scale": 0.6}
+              "weight_decay": 1e-3, "momentum": 0.0, "augment": True, "augment_p": 0.5, "crop_min_scale": 0.6,
+              "split": "stratified", "views": "device", "precision": "fp32", "device": "auto"}
 SPLIT = {"test_size": 0.2, "random_state": 0}
 
 
@@ -150,6 +151,29 @@ def test_supervised_ceiling_on_the_rf_split(marrs, tmp_path):
     assert list(history.epoch) == [1, 2, 3] and np.isfinite(history.loss).all()
     again, _ = train_supervised(marrs, SUPERVISED, INPUT, SPEC, SPLIT, "random", None, seed=0)
     assert again == record  # seeded
+    assert record["device"] == "cpu" and record["precision"] == "fp32"  # no GPU here: the CPU path ran
+
+
+def test_supervised_as_the_study_ran_it(marrs):
+    """The study's split (first 80% of each class in dataset order), its waveform augmentations."""
+    from reefclr.supervised import study_split
+
+    labels = marrs.index["label"].astype(str).to_numpy()
+    order = marrs.index["entry"].to_numpy()
+    train, test = study_split(labels, order, 0.2)
+    for c in np.unique(labels):
+        mine = np.flatnonzero(labels == c)
+        ranked = mine[np.argsort(order[mine])]
+        n_train = int(len(mine) * 0.8)
+        assert set(train) & set(mine) == set(ranked[:n_train]) and set(test) & set(mine) == set(ranked[n_train:])
+    record, history = train_supervised(marrs, SUPERVISED | {"split": "study", "views": "waveform", "epochs": 1},
+                                       INPUT, SPEC, SPLIT, "random", None, seed=0)
+    assert record["split"] == "study" and record["n_test"] == len(test) and np.isfinite(history.loss).all()
+
+
+def test_supervised_device_follows_the_config(marrs, monkeypatch):
+    with pytest.raises(RuntimeError, match="supervised.device is 'cuda' but no CUDA device is visible"):
+        train_supervised(marrs, SUPERVISED | {"device": "cuda"}, INPUT, SPEC, SPLIT, "random", None, seed=0)
 
 
 def test_supervised_fine_tunes_the_reefclr_encoder(marrs, tmp_path):

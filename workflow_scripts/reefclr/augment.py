@@ -14,7 +14,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .spectrogram import power_to_db
+from .spectrogram import power_to_db, to_image
 
 
 def _fire(n: int, p: float, g: torch.Generator, device) -> torch.Tensor:
@@ -106,14 +106,17 @@ def random_resized_crop(
 class DeviceViews:
     """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device."""
 
-    def __init__(self, noise_floor: torch.Tensor, image_size: int, scale: str, p: float, min_scale: float):
+    def __init__(self, noise_floor: torch.Tensor, image_size: int, scale: str, p: float, min_scale: float,
+                 crop: bool = True):
         self.noise_floor, self.image_size, self.scale = noise_floor, image_size, scale
-        self.p, self.min_scale = p, min_scale
+        self.p, self.min_scale, self.crop = p, min_scale, crop
 
     def __call__(self, mel: torch.Tensor, g: torch.Generator) -> torch.Tensor:
         x = augment_mel(mel, self.noise_floor.to(mel.device), self.p, g)
         if self.scale == "db":
             x = power_to_db(x)
+        if not self.crop:
+            return to_image(x, self.image_size)
         x = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g)
         return x.expand(-1, 3, -1, -1)  # (B, 3, S, S)
 

@@ -1,13 +1,17 @@
 """The supervised ceiling: a CNN trained on each test set's own labels, as in the study.
 
 ResNet50 (ImageNet init when configured, or the ReefCLR encoder for fine-tuning), all layers
-trained with SGD and class-weighted cross-entropy on the study's split (the RF split: 80% of
-each class, ``random_state`` of evaluation.rf), views augmented on the device; scored on the
-held-out 20% with the RF table's metrics so the rows sit in one table.
+trained with SGD (the study: no momentum) and class-weighted cross-entropy. The split is the
+study's (the first 80% of each class in dataset.json order) or the RF table's random
+stratified split; training clips get the study's waveform augmentations (or batched views
+from the cached mel). Scored on the held-out clips, unaugmented, with the RF table's metrics
+so the rows sit in one table. Trains on the configured device (CUDA when present with
+``device: auto``), fp32 or bf16 autocast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import numpy as np
@@ -21,8 +25,8 @@ from .augment import DeviceViews, white_noise_mel_power
 from .cache import CachedSet
 from .metrics import weighted_scores
 from .models.encoders import EncoderArgs, build_encoder, simclr_init_
-from .spectrogram import mel_basis, to_image
-from .views import step_generator
+from .spectrogram import MelSpectrogram, mel_basis, to_image
+from .views import seed_clip, step_generator, study_augment
 
 log = logging.getLogger(__name__)
 
@@ -50,53 +54,111 @@ def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
     return torch.tensor(len(y) / (n_classes * np.maximum(counts, 1)), dtype=torch.float32)
 
 
+def study_split(labels: np.ndarray, order: np.ndarray, test_size: float) -> tuple[np.ndarray, np.ndarray]:
+    """The study's split: per class, the first int(n * (1 - test_size)) clips in the dataset's
+    own order (``order``, e.g. dataset.json position) train, the rest test."""
+    train, test = [], []
+    for c in np.unique(labels):
+        pos = np.flatnonzero(labels == c)
+        pos = pos[np.argsort(order[pos], kind="stable")]
+        n_train = int(len(pos) * (1 - test_size))
+        train.append(pos[:n_train])
+        test.append(pos[n_train:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
+
+
+def make_split(labels: np.ndarray, order: np.ndarray, method: str, split_cfg: dict):
+    if method == "study":
+        return study_split(labels, order, split_cfg["test_size"])
+    return train_test_split(np.arange(len(labels)), test_size=split_cfg["test_size"], stratify=labels,
+                            random_state=split_cfg["random_state"])
+
+
+class TrainingViews:
+    """Augmented (B, 3, S, S) training images of a batch of clips, on the training device."""
+
+    def __init__(self, data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict, method: str, seed: int,
+                 device: torch.device):
+        self.data, self.cfg, self.input_cfg, self.seed, self.device = data, cfg, input_cfg, seed, device
+        self.sr = spec_cfg["sample_rate"]
+        if cfg["views"] == "waveform":
+            self.augment = study_augment(cfg["augment_p"], method)
+            self.melspec = MelSpectrogram.from_config(spec_cfg).to(device)
+        else:
+            window = torch.hann_window(spec_cfg["win_length"], periodic=True)
+            basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
+            self.views = DeviceViews(white_noise_mel_power(basis, window), input_cfg["image_size"],
+                                     input_cfg["scale"], cfg["augment_p"], cfg["crop_min_scale"])
+
+    def __call__(self, idx: np.ndarray, step: int) -> torch.Tensor:
+        size, scale = self.input_cfg["image_size"], self.input_cfg["scale"]
+        if not self.cfg["augment"]:
+            return to_image(torch.from_numpy(self.data.mel(idx)).to(self.device), size, scale)
+        if self.cfg["views"] == "device":
+            mel = torch.from_numpy(self.data.mel(idx)).to(self.device)
+            return self.views(mel, step_generator(self.seed, step, self.device))
+        waves = self.data.wave(idx)
+        out = np.empty_like(waves)
+        for i, wave in enumerate(waves):
+            seed_clip(self.seed, step, i, 0)
+            out[i] = self.augment(wave, sample_rate=self.sr)
+        return to_image(self.melspec(torch.from_numpy(out).to(self.device)), size, scale)
+
+
 @torch.inference_mode()
-def predict(model: nn.Module, mel: np.ndarray, input_cfg: dict, batch: int) -> np.ndarray:
+def predict(model: nn.Module, images, n: int, batch: int, device: torch.device, autocast) -> np.ndarray:
+    """Predicted class of clips 0..n-1; ``images(idx)`` gives their unaugmented inputs."""
     model.eval()
-    out = [model(to_image(torch.from_numpy(mel[i : i + batch]), input_cfg["image_size"], input_cfg["scale"]))
-           .argmax(1).numpy() for i in range(0, len(mel), batch)]
+    out = []
+    for i in range(0, n, batch):
+        with autocast:
+            out.append(model(images(np.arange(i, min(i + batch, n)))).argmax(1).cpu().numpy())
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict, split_cfg: dict, init: str,
-                     weights: str | None, seed: int) -> tuple[dict, pd.DataFrame]:
-    """Train on the study's split of ``data``; return the RF-format record and per-epoch history."""
+                     weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch"
+                     ) -> tuple[dict, pd.DataFrame]:
+    """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
+    from .train import pick_device
+
     torch.manual_seed(seed)
+    device = pick_device(cfg["device"], "supervised.device")
     classes, y = np.unique(data.index["label"].astype(str), return_inverse=True)
-    pos = np.arange(len(y))
-    train, test = train_test_split(pos, test_size=split_cfg["test_size"], stratify=y,
-                                   random_state=split_cfg["random_state"])
-    model = build_model(init, cfg, len(classes), weights)
+    order = data.index["entry"].to_numpy() if "entry" in data.index else np.arange(len(y))
+    train, test = make_split(y, order, cfg["split"], split_cfg)
+    model = build_model(init, cfg, len(classes), weights).to(device).to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
                           weight_decay=cfg["weight_decay"])
-    loss_fn = nn.CrossEntropyLoss(weight=class_weights(y[train], len(classes)))
-    mel = data.mel(pos)
-    window = torch.hann_window(spec_cfg["win_length"], periodic=True)
-    basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
-    views = DeviceViews(white_noise_mel_power(basis, window), input_cfg["image_size"], input_cfg["scale"],
-                        cfg["augment_p"], cfg["crop_min_scale"])
+    loss_fn = nn.CrossEntropyLoss(weight=class_weights(y[train], len(classes)).to(device))
+    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    views = TrainingViews(data, cfg, input_cfg, spec_cfg, waveform_method, seed, device)
+    labels = torch.from_numpy(y).to(device)
     history = []
     batches = max(1, int(np.ceil(len(train) / cfg["batch_size"])))
+    log.info("supervised: %s init, %d train / %d test clips, %s split, %s, %s", init, len(train), len(test),
+             cfg["split"], device, "bf16" if bf16 else "fp32")
     for epoch in tqdm(range(cfg["epochs"]), desc=f"supervised ({init} init)", mininterval=5):
         model.train()
-        order = np.random.default_rng([seed, epoch]).permutation(train)
+        order_e = np.random.default_rng([seed, epoch]).permutation(train)
         total = 0.0
         for b in range(batches):
-            idx = np.sort(order[b * cfg["batch_size"] : (b + 1) * cfg["batch_size"]])
-            x = torch.from_numpy(mel[idx])
-            if cfg["augment"]:
-                x = views(x, step_generator(seed, epoch * batches + b, x.device))
-            else:
-                x = to_image(x, input_cfg["image_size"], input_cfg["scale"])
-            loss = loss_fn(model(x), torch.from_numpy(y[idx]))
+            idx = np.sort(order_e[b * cfg["batch_size"] : (b + 1) * cfg["batch_size"]])
+            x = views(idx, epoch * batches + b).contiguous(memory_format=torch.channels_last)
+            with autocast:
+                loss = loss_fn(model(x).float(), labels[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
         history.append(dict(epoch=epoch + 1, loss=total / len(train)))
         log.info("epoch %d loss %.4f", epoch + 1, history[-1]["loss"])
-    pred = predict(model, mel, input_cfg, 64)
+    plain = lambda idx: to_image(torch.from_numpy(data.mel(idx)).to(device), input_cfg["image_size"],  # noqa: E731
+                                 input_cfg["scale"]).contiguous(memory_format=torch.channels_last)
+    pred = predict(model, plain, len(y), 64, device, autocast)
     record = {f"test_{k}": v for k, v in weighted_scores(y[test], pred[test]).items()}
     record |= {f"train_{k}": v for k, v in weighted_scores(y[train], pred[train]).items()}
-    record |= {"n_train": len(train), "n_test": len(test), "n_classes": len(classes), "init": init}
+    record |= {"n_train": len(train), "n_test": len(test), "n_classes": len(classes), "init": init,
+               "split": cfg["split"], "device": str(device), "precision": "bf16" if bf16 else "fp32"}
     return record, pd.DataFrame(history)

@@ -37,10 +37,10 @@ from .views import ViewSource
 log = logging.getLogger(__name__)
 
 
-def pick_device(choice: str) -> torch.device:
+def pick_device(choice: str, key: str = "pretrain.device") -> torch.device:
     """'auto' takes CUDA when present."""
     if choice == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("pretrain.device is 'cuda' but no CUDA device is visible")
+        raise RuntimeError(f"{key} is 'cuda' but no CUDA device is visible")
     if choice == "auto":
         choice = "cuda" if torch.cuda.is_available() else "cpu"
     return torch.device(choice)
@@ -81,7 +81,7 @@ def pretrain(
         torch.cuda.set_device(device)
     data = CachedSet.open(shard_dirs)
     batch = _global_batch(cfg["batch_size"], len(data), group.world)
-    model = SimCLR(EncoderArgs(cfg["encoder"], cfg["width"]), cfg["projection_dim"])
+    model = SimCLR(EncoderArgs(cfg["encoder"], cfg["width"]), cfg["projection_dim"], cfg["init"])
     opt = LARS(param_groups(model, cfg["weight_decay"]), lr=cfg["lr"], momentum=cfg["momentum"],
                trust_coefficient=cfg["trust_coefficient"])
     ckpt_path = Path(checkpoint_path)
@@ -99,15 +99,18 @@ def pretrain(
     bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and cuda)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
-    knn = KnnProbe(knn_shard_dirs, input_cfg, cfg["knn"]["k"], seed) if knn_shard_dirs and group.main else None
-    steps = cfg["steps"]
-    end = steps if stop_after is None else min(steps, stop_after)
+    knn, knn_note = None, ""
+    if knn_shard_dirs and group.main:
+        knn, knn_note = KnnProbe.make(knn_shard_dirs, input_cfg, cfg["knn"]["k"], seed)
+    steps = cfg["steps"]  # the learning-rate schedule's length
+    end = steps if cfg["export_step"] is None else min(steps, cfg["export_step"])
+    end = end if stop_after is None else min(end, stop_after)
     session = dict(device=str(device), processes=group.world, precision="bf16" if bf16 else "fp32",
-                   start_step=start, end_step=start, wall_s=0.0)
+                   start_step=start, end_step=start, wall_s=0.0, knn_check=knn_note or ("on" if knn else "off"))
     sessions.append(session)
     model.train()
     t0 = time.perf_counter()
-    bar = tqdm(total=steps, initial=start, desc="SimCLR", mininterval=5, disable=not group.main)
+    bar = tqdm(total=end, initial=start, desc="SimCLR", mininterval=5, disable=not group.main)
     t_step = time.perf_counter()
     for step, x0, x1, waited in source.iterate(start, end):
         x = torch.cat([x0, x1]).contiguous(memory_format=torch.channels_last)  # (2b, 3, S, S): view 0, view 1

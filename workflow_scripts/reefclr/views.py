@@ -22,7 +22,7 @@ import torch
 from .augment import DeviceViews, random_resized_crop, white_noise_mel_power
 from .cache import CachedSet
 from .distributed import Group
-from .spectrogram import MelSpectrogram, mel_basis, power_to_db
+from .spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
 
 
 def batch_indices(step: int, n_items: int, batch: int, seed: int) -> np.ndarray:
@@ -40,12 +40,13 @@ def step_generator(seed: int, step: int, device: torch.device) -> torch.Generato
     return g
 
 
-def study_augment(p: float, method: str):
-    """The study's waveform augmentations, each applied with probability ``p``."""
+def study_augment(p: float, method: str, noise_p: float | None = None):
+    """The study's waveform augmentations, each applied with probability ``p`` (the noise with
+    ``noise_p`` when given: the study's published run had 1)."""
     from audiomentations import AddGaussianNoise, ClippingDistortion, Compose, Gain, PitchShift, TimeStretch
 
     return Compose([
-        AddGaussianNoise(min_amplitude=1e-4, max_amplitude=5e-4, p=p),
+        AddGaussianNoise(min_amplitude=1e-4, max_amplitude=5e-4, p=p if noise_p is None else noise_p),
         PitchShift(min_semitones=-2, max_semitones=12, method=method, p=p),
         TimeStretch(min_rate=0.8, max_rate=1.25, leave_length_unchanged=True, method=method, p=p),
         ClippingDistortion(min_percentile_threshold=0, max_percentile_threshold=5, p=p),
@@ -65,9 +66,9 @@ class WaveformSteps(torch.utils.data.Dataset):
     clips of that step. Opens the cache lazily, once per worker."""
 
     def __init__(self, shard_dirs: list[str], batch: int, seed: int, spec_cfg: dict, p: float, method: str,
-                 group: Group):
+                 group: Group, noise_p: float | None = None):
         self.shard_dirs, self.batch, self.seed, self.spec_cfg = shard_dirs, batch, seed, spec_cfg
-        self.p, self.method, self.group = p, method, group
+        self.p, self.method, self.group, self.noise_p = p, method, group, noise_p
         self._data: CachedSet | None = None
 
     def __len__(self) -> int:
@@ -76,7 +77,7 @@ class WaveformSteps(torch.utils.data.Dataset):
     def __getitem__(self, step: int) -> torch.Tensor:
         if self._data is None:
             self._data = CachedSet.open(self.shard_dirs)
-            self._augment = study_augment(self.p, self.method)
+            self._augment = study_augment(self.p, self.method, self.noise_p)
         local = self.batch // self.group.world
         first = self.group.rank * local
         idx = batch_indices(step, len(self._data), self.batch, self.seed)[first : first + local]
@@ -102,16 +103,16 @@ class ViewSource:
         self.kind, self.data, self.batch, self.seed = kind, data, batch, seed
         self.group, self.device = group, device
         self.image_size, self.scale = input_cfg["image_size"], input_cfg["scale"]
-        self.min_scale, self.workers = cfg["crop_min_scale"], cfg["workers"]
+        self.min_scale, self.workers, self.crop = cfg["crop_min_scale"], cfg["workers"], cfg["crop"]
         if kind == "device":
             window = torch.hann_window(spec_cfg["win_length"], periodic=True)
             basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
             self.views = DeviceViews(white_noise_mel_power(basis, window), self.image_size, self.scale,
-                                     cfg["augment_p"], self.min_scale)
+                                     cfg["augment_p"], self.min_scale, crop=self.crop)
         elif kind == "waveform":
             self.melspec = MelSpectrogram.from_config(spec_cfg).to(device)
             self.steps_data = WaveformSteps(shard_dirs, batch, seed, spec_cfg, cfg["augment_p"],
-                                            cfg["waveform_method"], group)
+                                            cfg["waveform_method"], group, cfg["noise_p"])
         else:
             raise ValueError(f"unknown pretrain.views {kind!r}; known: device, waveform")
 
@@ -146,7 +147,10 @@ class ViewSource:
             x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
             g = step_generator(self.seed, step, self.device)
             offset = self.group.rank * mel.shape[1]
-            x0, x1 = (random_resized_crop(x[v].unsqueeze(1), self.image_size, self.min_scale, g,
-                                          total=self.batch, offset=offset).expand(-1, 3, -1, -1)
-                      for v in range(2))
+            if self.crop:
+                x0, x1 = (random_resized_crop(x[v].unsqueeze(1), self.image_size, self.min_scale, g,
+                                              total=self.batch, offset=offset).expand(-1, 3, -1, -1)
+                          for v in range(2))
+            else:  # the study's published run: the crop was configured but never applied
+                x0, x1 = (to_image(x[v], self.image_size) for v in range(2))
             yield step, x0, x1, time.perf_counter() - t0

@@ -39,12 +39,13 @@ class ProjectionHead(nn.Module):
 class SimCLR(nn.Module):
     """Encoder f(.) plus projection head g(.); forward returns the projections z."""
 
-    def __init__(self, encoder_args: EncoderArgs, projection_dim: int = 128):
+    def __init__(self, encoder_args: EncoderArgs, projection_dim: int = 128, init: str = "simclr"):
         super().__init__()
         self.encoder_args = encoder_args
         self.encoder, self.dim = build_encoder(encoder_args)
         self.head = ProjectionHead(self.dim, projection_dim)
-        simclr_init_(self)
+        if init == "simclr":  # else torchvision's/PyTorch's default initialisation, as the study's run had
+            simclr_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.encoder(x))  # (B, 3, S, S) -> (B, projection_dim)

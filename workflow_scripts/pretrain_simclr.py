@@ -22,7 +22,7 @@ card = dict(config=dict(pretrain=p.pretrain, model_input=p.model_input, spectrog
             run_hash=p.run_hash, data_index_sha256=index_hash, shards=shards, steps=len(history),
             wall_s=sum(s["wall_s"] for s in result.sessions), sessions=result.sessions,
             final_loss=float(history["loss"].iloc[-1]),
-            final_knn_accuracy=float(history["knn_accuracy"].dropna().iloc[-1]) if knn_shards else None,
+            final_knn_accuracy=float(knn.iloc[-1]) if len(knn := history["knn_accuracy"].dropna()) else None,
             environment=train.environment())
 train.save_encoder(snakemake.output.encoder, result.model, card)
 write_table(history, snakemake.output.history)

@@ -192,3 +192,32 @@ def test_bf16_autocast_on_cpu_trains_close_to_fp32(cached, spec_cfg, tmp_path):
     assert fp32.sessions[-1]["precision"] == "fp32" and bf16.sessions[-1]["precision"] == "bf16"
     assert bf16.history[0]["loss"] == pytest.approx(fp32.history[0]["loss"], rel=0.05)  # same weights, bf16 forward
     assert np.isfinite([h["loss"] for h in bf16.history]).all()
+
+
+def test_knn_check_leaves_out_small_classes_and_never_stops_training(cached, spec_cfg, segment_cfg, tmp_path):
+    """A class of one clip is left out of the monitor; with one usable class it turns off, and
+    training runs to the end either way, the model card saying so."""
+    from reefclr.knn import MIN_CLIPS
+
+    _, dirs = cached
+    spec = dataset_spec(id="test_sites", role="test", format="folders", path=".", label_from_folder=True,
+                        extensions=["wav"])
+    manifest, _ = ingest.build_manifest(spec, tmp_path / "data", segment_cfg)
+    counts = manifest.label.value_counts()
+    rare = counts.index[0]
+    keep_one = manifest[manifest.label == rare].index[:1]
+    shrunk = manifest.drop(manifest[manifest.label == rare].index.difference(keep_one))  # 'rare': 1 clip
+    only_one_class = manifest[manifest.label == rare].iloc[:MIN_CLIPS + 1]
+    cfg = TINY | {"steps": 2, "knn": {"dataset": "test_sites", "every": 1, "k": 3}}
+    for name, table in (("shrunk", shrunk), ("single", only_one_class)):
+        d = tmp_path / name / "shard-0"
+        cache.build_shard(table.assign(shard=0), 0, tmp_path / "data", spec_cfg, 1.92, "mean", d / "wave.npy",
+                          d / "mel.npy", d / "index.parquet")
+        result = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / f"{name}.pt", "h", knn_shard_dirs=[str(d)])
+        assert len(result.history) == 2  # trained to the end
+        note = result.sessions[-1]["knn_check"]
+        acc = [h["knn_accuracy"] for h in result.history]
+        if name == "shrunk":
+            assert f"'{rare}': 1" in note and np.isfinite(acc).all()
+        else:
+            assert note.startswith("k-NN check off") and np.isnan(acc).all()

@@ -32,10 +32,13 @@ def test_chisq_table(finished):
 
 def test_long_table(finished):
     long = pd.read_parquet(finished / "results/tables/scores_long.parquet")
-    assert list(long.columns) == ["embedder", "dataset", "protocol", "metric", "repeat", "value"]
+    assert list(long.columns) == ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping"]
+    assert set(long[long.protocol.isin(["rf", "cluster"])].grouping) == {"none"}  # the study's random split
+    assert set(long[long.protocol == "rf_grouped"].grouping) == {"recording"}
     assert {"rf", "cluster", "rf_grouped", "logreg_grouped", "fewshot_k1"} <= set(long.protocol)
-    assert {"test_f1", "cramers_v", "ami", "ari", "macro_f1", "balanced_accuracy", "roc_auc"} <= set(long.metric)
-    assert set(long[long.protocol == "logreg_grouped"].repeat) == set(range(5))
+    assert {"test_f1", "cramers_v", "cramers_v_corrected", "p_permutation", "chi2_valid", "ami", "ari", "macro_f1",
+            "balanced_accuracy", "roc_auc"} <= set(long.metric)
+    assert set(long[long.protocol == "logreg_grouped"].repeat) <= set(range(5))
 
 
 def test_grouped_summary_and_paired_differences(finished):
@@ -43,9 +46,21 @@ def test_grouped_summary_and_paired_differences(finished):
     macro = summary[summary.metric == "macro_f1"]
     assert len(macro[macro.protocol == "rf_grouped"]) == 18
     assert ((macro.ci_low <= macro["mean"]) & (macro["mean"] <= macro.ci_high)).all()
+    bounded = summary.dropna(subset=["ci_low"])
+    assert ((bounded.ci_low >= 0) & (bounded.ci_high <= 1)).all()  # inside the metric's range
+    assert set(summary.grouping) == {"recording"} and summary.splits.between(2, 5).all()
+    # every few-shot k on the same splits: one count of repeats per test set and embedder
+    few = summary[summary.protocol.str.startswith("fewshot_k")]
+    assert (few.groupby(["embedder", "dataset"]).repeats.nunique() == 1).all()
     paired = pd.read_csv(finished / "results/tables/paired_differences.csv")
     assert len(paired[paired.protocol == "logreg_grouped"]) == 6 * 3  # 3 pairs per test set
-    assert paired.distinguishable.dtype == bool
+    assert paired.distinguishable.dtype == bool and paired.distinguishable_holm.dtype == bool
+    assert (paired.p_holm.dropna() >= paired.p_value.dropna()).all()
+    assert ((paired.ci_low.dropna() >= -1) & (paired.ci_high.dropna() <= 1)).all()
+    clusters = pd.read_csv(finished / "results/tables/cluster_scores.csv")
+    assert len(clusters) == 18 and clusters.chi2_valid.dtype == bool and clusters.p_permutation.between(0, 1).all()
+    surfperch = pd.read_csv(finished / "results/tables/fewshot_surfperch.csv")
+    assert list(surfperch.embedder) == EMBEDDERS + ["shots_used"] and "mean" in surfperch.columns
     confusion = json.loads((finished / "results/tables/confusion_matrices.json").read_text())
     cm = confusion["reefclr"]["test_bermuda"]["rf_grouped"]
     assert len(cm["classes"]) == 7 and np.array(cm["matrix"]).shape == (7, 7)
@@ -56,6 +71,14 @@ def test_figures_are_not_blank(finished, name):
     img = np.asarray(Image.open(finished / "results/figures" / name).convert("L"), dtype=float)
     assert img.shape[0] > 200 and img.shape[1] > 300
     assert img.std() > 10 and (img < 128).mean() > 0.005  # ink on the page
+
+
+def test_data_check_and_no_reproduction_claim_on_the_demo(finished):
+    text = (finished / "results/data_check/summary.md").read_text()
+    assert "## Leakage" in text and "grouping: recording" in text and "grouping: none" not in text
+    assert not (finished / "results/figures/published_vs_reproduced.png").exists()
+    html = (finished / "results/report.html").read_text(errors="ignore")
+    assert "Synthetic demo data" in html
 
 
 def test_training_outputs_and_report(finished):
@@ -79,26 +102,26 @@ def _override(wf, text):
 def test_rf_change_reruns_only_rf_and_below(finished):
     counts = _override(finished, "evaluation:\n  rf:\n    n_estimators: 21\n")
     assert counts == {"fit_random_forest": 18, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
-                      "plot_published": 1, "all": 1}
+                      "all": 1}
 
 
 def test_linear_probe_change_reruns_only_its_jobs_and_few_shot(finished):
     counts = _override(finished, "evaluation:\n  logreg:\n    C: 0.5\n")
-    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
+    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
 
 
 def test_few_shot_change_reruns_only_few_shot(finished):
     counts = _override(finished, "evaluation:\n  fewshot:\n    shots: [1, 2]\n")
-    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
+    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
 
 
 def test_split_change_reruns_every_grouped_probe(finished):
     counts = _override(finished, "evaluation:\n  grouped:\n    repeats: 6\n")
-    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1, "all": 1}
+    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
 
 
 def test_figure_change_reruns_only_figures(finished):
-    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "plot_published": 1, "all": 1}
+    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "all": 1}
 
 
 def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
@@ -108,8 +131,7 @@ def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
 
 def test_clustering_change_reruns_only_clustering_and_below(finished):
     counts = _override(finished, "evaluation:\n  cluster:\n    damping: 0.8\n")
-    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "plot_published": 1,
-                      "all": 1}
+    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
 
 
 def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
@@ -129,7 +151,20 @@ def test_adding_an_embedder_runs_only_its_jobs(finished):
     counts = _override(finished, "embed:\n  embedders: [reefclr, random_init, mel_stats, acoustic_indices]\n")
     assert counts == {"extract_waveform_embeddings": 6, "fit_random_forest": 6, "cluster_embeddings": 6,
                       "embed_umap_2d": 6, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
-                      "plot_published": 1, "all": 1}
+                      "all": 1}
+
+
+def test_adding_a_test_set_reruns_no_cache_of_the_others(finished):
+    """The data check gates the caches (ancient input): rewriting it for a new dataset reruns
+    the check, the new set's jobs and the tables, nothing of the existing sets."""
+    import yaml
+
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())["data"]
+    extra = next(d for d in cfg["datasets"] if d["id"] == "test_kenya") | {"id": "test_extra"}
+    counts = _override(finished, yaml.safe_dump({"data": {"datasets": cfg["datasets"] + [extra]}}))
+    assert counts["build_spectrogram_cache"] == 1 and counts["segment_recordings"] == 1
+    assert counts["validate_data"] == 1 and "pretrain_simclr" not in counts
+    assert counts["extract_embeddings"] == 3 and counts["probe_grouped"] == 9
 
 
 @pytest.mark.parametrize("name, dim", [("acoustic_indices", 60), ("birdnet", 1024)])
@@ -152,7 +187,7 @@ def test_waveform_embedders_run_from_the_source_audio(finished, name, dim):
 def test_supervised_ceiling_trains_on_the_rf_split(finished):
     (finished / "sup.yaml").write_text(
         "embed:\n  embedders: [reefclr, random_init, mel_stats, supervised_from_reefclr]\n"
-        "supervised:\n  epochs: 2\n  batch_size: 16\n")
+        "supervised:\n  epochs: 2\n  batch_size: 16\n  split: stratified\n  views: device\n")
     target = "results/evaluation/rf/supervised_from_reefclr/test_kenya.json"
     out = snakemake(finished, target, "--cores", "2", "--configfile", "presets/ci.yaml", "sup.yaml")
     assert out.returncode == 0, out.stderr[-3000:]

@@ -4,7 +4,11 @@ Unlabelled recordings from 19 sites that differ in ambient character (snapping-s
 crackle density, wave and wind noise, fish chorus, boat passes), and six labelled test
 sets mirroring the study's tasks. Five come as long recordings with Raven selection
 tables; bermuda comes as pre-cut 1.92 s clips with a ``dataset.json`` in the study's
-schema. Class-conditional settings overlap and events come at varied signal-to-noise
+schema. Every labelled set has ``test_recordings_per_class`` recordings per class (at least
+8 in the shipped demo), so splits grouped by recording have many distinct partitions. Each
+recording has its own ambient character (a recording-level confound that a random clip
+split rewards), and the class signal (call type, event, habitat profile) carries across
+recordings; class-conditional settings overlap and events come at varied signal-to-noise
 ratios, so no task is trivial. Everything is deterministic from the seed.
 """
 
@@ -192,7 +196,7 @@ def event_recording(rng, sr: int, dur_s: float, kind: str) -> tuple[np.ndarray, 
     while True:
         if kind == "fish":
             call = fish_call(rng.choice(CALL_TYPES), rng, sr)
-            dur, snr, label, gap = len(call) / sr, rng.uniform(-14, 6), "fish", rng.exponential(3.0) + 0.5
+            dur, snr, label, gap = len(call) / sr, rng.uniform(-10, 8), "fish", rng.exponential(3.0) + 0.5
         elif kind == "blast":
             call = blast(rng, sr)
             dur, snr, label, gap = len(call) / sr, rng.uniform(-6, 18), "blast", rng.exponential(6.0) + 1.0
@@ -265,7 +269,7 @@ def generate(out_dir: str | Path, cfg: dict, seed: int) -> dict:
                              [(0.0, len(x) / sr, label)], sr)
                 files.append(f"test_{loc}/audio/{stem}.wav")
 
-    entries = _bermuda_clips(out, rng, sr, cfg["bermuda_clips_per_class"])
+    entries = _bermuda_clips(out, rng, sr, cfg["bermuda_clips_per_class"], max(2, n_rec))
     files += [e["file_name"] for e in entries]
     (out / "dataset.json").write_text(json.dumps({"audio": entries}, indent=1))
     summary = {"files": len(files), "sample_rate": sr, "seed": seed, "config": cfg}
@@ -274,18 +278,19 @@ def generate(out_dir: str | Path, cfg: dict, seed: int) -> dict:
     return summary
 
 
-def _bermuda_clips(out: Path, rng, sr: int, per_class: int) -> list[dict]:
-    """Pre-cut 1.92 s clips of 7 call types, cut from 4 'recordings' per class (shared ambient)."""
+def _bermuda_clips(out: Path, rng, sr: int, per_class: int, recordings: int) -> list[dict]:
+    """Pre-cut 1.92 s clips of 7 call types, cut from ``recordings`` 'recordings' per class
+    (each with its own ambient bed)."""
     n = int(CLIP_S * sr)
     entries = []
     for k, kind in enumerate(CALL_TYPES):
-        for r in range(4):
+        for r in range(recordings):
             profile = site_profile(rng, boats_per_min=0)
             bed = ambient(rng, n * per_class, sr, profile)
-            for i in range(r, per_class, 4):
+            for i in range(r, per_class, recordings):
                 x = bed[i * n : (i + 1) * n].copy()
                 call = fish_call(kind, rng, sr)[: n - 1]
-                add_event(x, call, int(rng.integers(0, n - len(call))), rng.uniform(-12, 6), _rms(x))
+                add_event(x, call, int(rng.integers(0, n - len(call))), rng.uniform(-6, 9), _rms(x))
                 name = f"test_bermuda/clips/bermuda_{kind}_rec{r + 1:02d}_{i:04d}.wav"
                 _write(out / name, x, sr)
                 entries.append({"file_name": name, "class": f"class{k}", "data_type": "test_data",

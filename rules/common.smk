@@ -4,7 +4,13 @@ import sys
 
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
-from reefclr.config import ConfigError, load_schema, slice_hash, validate_config
+from reefclr.config import (
+    ConfigError,
+    load_schema,
+    pretrain_cpus,
+    slice_hash,
+    validate_config,
+)
 from reefclr.catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS, require
 
 # Jobs run side by side: one BLAS thread each (4.5x faster than oversubscribing here).
@@ -193,6 +199,7 @@ RESUMABLE_ACROSS = (
     "checkpoint_every",
     "device",
     "gpus",
+    "sync_batchnorm",
 )
 
 

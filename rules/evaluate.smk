@@ -96,6 +96,7 @@ rule train_supervised:
     resources:
         gpu=1 if config["supervised"]["device"] == "cuda" else 0,
         mem_mb=8000,
+        cpus_per_task=4,
     params:
         cfg=get_supervised_params,
     script:

@@ -20,10 +20,11 @@ rule pretrain_simclr:
         "benchmarks/pretrain_simclr/reefclr.tsv"
     conda:
         "../envs/torch.yaml"
-    threads: 8
+    threads: pretrain_cpus(config["pretrain"])
     resources:
         gpu=get_pretrain_gpus(),
         mem_mb=8000,
+        cpus_per_task=pretrain_cpus(config["pretrain"]),
     params:
         pretrain=config["pretrain"],
         model_input=config["model_input"],

@@ -47,6 +47,7 @@ def test_paper_preset_dry_run(workflow_copy, standin_weights):
     assert counts["build_spectrogram_cache"] == 64 + 6
     out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")
     assert "gpu=1" in out.stdout  # pretrain_simclr and the supervised ceiling ask for the GPU
+    assert "cpus_per_task=17" in out.stdout  # 16 waveform-view workers + the trainer
 
 
 def test_missing_weights_stop_the_dag_naming_the_file(workflow_copy, tmp_path, monkeypatch):

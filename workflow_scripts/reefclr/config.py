@@ -99,3 +99,12 @@ def slice_hash(*parts) -> str:
     """A short, stable hash of config slices (for provenance and resume checks)."""
     blob = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def pretrain_cpus(pretrain: dict) -> int:
+    """CPUs of the pretraining job (its rule's threads, which the SLURM profile passes on):
+    with waveform views one per DataLoader worker of every process plus the training
+    process; with device views 8 (batched views need no workers)."""
+    if pretrain["views"] != "waveform":
+        return 8
+    return pretrain["workers"] * max(1, pretrain["gpus"]) + 1

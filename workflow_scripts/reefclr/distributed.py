@@ -111,9 +111,13 @@ class GlobalBatchNorm(_BatchNorm):
         return y.to(x.dtype)
 
 
-def convert_batchnorm(module: nn.Module) -> nn.Module:
-    """Replace every batch norm of ``module`` by a GlobalBatchNorm sharing its parameters,
-    buffers and frozen/trainable state."""
+def convert_batchnorm(module: nn.Module, kind: str = "global") -> nn.Module:
+    """Batch norm over the global batch: ``torch`` converts to torch's SyncBatchNorm (CUDA,
+    fused kernels, about a third of GlobalBatchNorm's saved activations); ``global`` replaces
+    every batch norm by a GlobalBatchNorm sharing its parameters, buffers and frozen/trainable
+    state (any backend, CPU included)."""
+    if kind == "torch":
+        return nn.SyncBatchNorm.convert_sync_batchnorm(module)
     if isinstance(module, _BatchNorm) and not isinstance(module, GlobalBatchNorm):
         new = GlobalBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
                               module.track_running_stats)
@@ -124,5 +128,5 @@ def convert_batchnorm(module: nn.Module) -> nn.Module:
             new.num_batches_tracked = module.num_batches_tracked
         return new
     for name, child in module.named_children():
-        setattr(module, name, convert_batchnorm(child))
+        setattr(module, name, convert_batchnorm(child, kind))
     return module

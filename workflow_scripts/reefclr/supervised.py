@@ -120,10 +120,13 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
                      weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch"
                      ) -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
-    from .train import pick_device
+    from .devices import check_cuda, pick_device
 
     torch.manual_seed(seed)
     device = pick_device(cfg["device"], "supervised.device")
+    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+    if device.type == "cuda":
+        check_cuda(1, bf16, "supervised")
     classes, y = np.unique(data.index["label"].astype(str), return_inverse=True)
     order = data.index["entry"].to_numpy() if "entry" in data.index else np.arange(len(y))
     train, test = make_split(y, order, cfg["split"], split_cfg)
@@ -131,7 +134,6 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
     opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
                           weight_decay=cfg["weight_decay"])
     loss_fn = nn.CrossEntropyLoss(weight=class_weights(y[train], len(classes)).to(device))
-    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     views = TrainingViews(data, cfg, input_cfg, spec_cfg, waveform_method, seed, device)
     labels = torch.from_numpy(y).to(device)

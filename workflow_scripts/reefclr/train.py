@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from .atomic import atomic_path, write_json
 from .cache import CachedSet
+from .devices import check_cuda, pick_device
 from .distributed import convert_batchnorm, gather, init_from_env, shutdown
 from .knn import KnnProbe
 from .models.encoders import EncoderArgs
@@ -35,15 +36,6 @@ from .optim import LARS, param_groups, warmup_cosine
 from .views import ViewSource
 
 log = logging.getLogger(__name__)
-
-
-def pick_device(choice: str, key: str = "pretrain.device") -> torch.device:
-    """'auto' takes CUDA when present."""
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"{key} is 'cuda' but no CUDA device is visible")
-    if choice == "auto":
-        choice = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.device(choice)
 
 
 @dataclass
@@ -75,6 +67,8 @@ def pretrain(
     torch.manual_seed(seed)
     random.seed(seed)
     device = pick_device(cfg["device"])
+    if device.type == "cuda":
+        check_cuda(int(os.environ.get("WORLD_SIZE", "1")), uses_bf16(cfg, device))
     group = init_from_env(device.type)
     if device.type == "cuda" and group.world > 1:
         device = torch.device("cuda", group.local_rank)
@@ -92,11 +86,12 @@ def pretrain(
     model = model.to(memory_format=torch.channels_last)  # faster convolutions on CPU (oneDNN) and GPU alike
     net = model
     if group.world > 1:
-        net = DistributedDataParallel(convert_batchnorm(model), device_ids=[device.index] if cuda else None,
+        net = DistributedDataParallel(convert_batchnorm(model, batchnorm_kind(cfg, device)),
+                                      device_ids=[device.index] if cuda else None,
                                       forward_sync_buffers=False)  # global batch norm keeps ranks equal
     if cfg["compile"]:
         net = torch.compile(net)
-    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and cuda)
+    bf16 = uses_bf16(cfg, device)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
     knn, knn_note = None, ""
@@ -145,6 +140,23 @@ def pretrain(
     bar.close()
     shutdown(group)
     return TrainResult(model, history, sessions)
+
+
+def uses_bf16(cfg: dict, device: torch.device) -> bool:
+    """bf16 autocast: asked for, or ``auto`` on CUDA."""
+    return cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+
+
+def batchnorm_kind(cfg: dict, device: torch.device) -> str:
+    """Data-parallel batch norm: torch's fused SyncBatchNorm on CUDA (NCCL), the exact
+    all-gather GlobalBatchNorm where SyncBatchNorm cannot run (CPU, gloo)."""
+    kind = cfg["sync_batchnorm"]
+    if kind == "auto":
+        return "torch" if device.type == "cuda" else "global"
+    if kind == "torch" and device.type != "cuda":
+        raise ValueError("pretrain.sync_batchnorm: torch needs CUDA (torch's SyncBatchNorm refuses CPU tensors); "
+                         "use global or auto")
+    return kind
 
 
 def _global_batch(batch: int, n: int, world: int) -> int:
@@ -211,6 +223,9 @@ def launch(job: dict, job_path: str | Path) -> TrainResult:
     """Train in this process, or under ``torchrun`` with one process per GPU; returns the result
     read back from the final checkpoint."""
     nproc = processes(job["cfg"])
+    device = pick_device(job["cfg"]["device"])
+    if device.type == "cuda":  # before any process starts: enough GPUs, kernels, bf16
+        check_cuda(nproc, uses_bf16(job["cfg"], device))
     if nproc == 1:
         pretrain(**job)
     else:

@@ -125,7 +125,7 @@ def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str],
             err = np.vstack([row["mean"] - row["ci_low"], row["ci_high"] - row["mean"]])
             ax.bar(x + (k - (len(embedders) - 1) / 2) * width, row["mean"], width, yerr=err, capsize=2,
                    label=display_name(emb), color=colours[display_name(emb)], error_kw={"lw": 0.8})
-        ax.set_xticks(x, [split_label(sub, d) for d in datasets], rotation=20, fontsize=8)
+        ax.set_xticks(x, [split_label(sub, d) for d in datasets], fontsize=7)
         ax.set_ylim(0, 1.05)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
@@ -141,7 +141,7 @@ def split_label(summary: pd.DataFrame, dataset: str) -> str:
         return location(dataset)
     first = rows.iloc[0]
     grouping = "NOT grouped" if first["grouping"] == "none" else f"by {first['grouping']}"
-    return f"{location(dataset)}\n({grouping}, {int(first['splits'])} splits)"
+    return f"{location(dataset)}\n{grouping}\n{int(first['splits'])} splits"
 
 
 def few_shot_curves(summary: pd.DataFrame, embedders: list[str], path, dpi: int = 150) -> None:
@@ -162,7 +162,7 @@ def few_shot_curves(summary: pd.DataFrame, embedders: list[str], path, dpi: int 
             ax.plot(line["k"], line["mean"], "o-", ms=3, label=display_name(emb), color=colour)
             ax.fill_between(line["k"], line["ci_low"], line["ci_high"], alpha=0.15, color=colour)
         ax.set_xscale("log", base=2)
-        ax.set_title(split_label(sub, ds).replace("\n", " "), fontsize=9)
+        ax.set_title(split_label(sub, ds).replace("\n", " · "), fontsize=9)
         ax.set_ylim(0, 1.05)
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(datasets):]:

@@ -3,7 +3,7 @@ PY ?= python
 CORES ?= 2
 BENCH_DIR ?= /tmp/reefclr-bench
 
-.PHONY: demo report test lint format dag bench clean
+.PHONY: demo report test test-fast lint format dag bench clean
 
 demo:
 	$(PY) -m snakemake --cores $(CORES)
@@ -11,6 +11,10 @@ demo:
 
 test:
 	$(PY) -m pytest -q
+
+# Unit tests, dry runs, lint: everything but the real Snakemake runs (`slow`).
+test-fast:
+	$(PY) -m pytest -q -m "not slow"
 
 lint:
 	$(PY) -m snakemake --lint

@@ -5,9 +5,9 @@ rule build_spectrogram_cache:
     input:
         manifest="results/manifests/{dataset}.parquet",
         audio=get_data_root_input,
-        # The data check gates every heavy job (its errors stop the run here); ancient: a
-        # rewritten check (a dataset added) reruns no cache.
-        check=ancient("results/data_check/summary.json"),
+        # The data gate comes before every heavy job; ancient: a rewritten check (a dataset
+        # added) reruns no cache.
+        gate=ancient("results/data_check/passed.json"),
     output:
         wave="results/cache/{dataset}/shard-{shard}/wave.npy",
         mel="results/cache/{dataset}/shard-{shard}/mel.npy",

@@ -60,6 +60,7 @@ def weights_needed():
 # Quick jobs that run where Snakemake runs, not as cluster jobs.
 localrules:
     make_demo_data,
+    data_gate,
     download_weights,
     plot_published,
     validate_data,
@@ -170,6 +171,7 @@ def get_supervised_params(wildcards):
         "split": {
             k: config["evaluation"]["rf"][k] for k in ("test_size", "random_state")
         },
+        "rare_classes": config["evaluation"]["rare_classes"],
         "model_input": config["model_input"],
         "spectrogram": config["spectrogram"],
         "waveform_method": config["pretrain"]["waveform_method"],
@@ -183,7 +185,20 @@ def get_probe_params(wildcards):
     needs = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
     return {k: ev[k] for k in needs[wildcards.probe]} | {
         "grouped": ev["grouped"],
+        "rare_classes": ev["rare_classes"],
         "embedder": wildcards.embedder,
+    }
+
+
+def get_data_needs():
+    """What later jobs need of the data, for the data check to predict their failures."""
+    ev = config["evaluation"]
+    return {
+        "test_size": ev["rf"]["test_size"],
+        "test_fraction": ev["grouped"]["test_fraction"],
+        "shots": ev["fewshot"]["shots"],
+        "batch_size": config["pretrain"]["batch_size"],
+        "rare_classes": ev["rare_classes"],
     }
 
 

@@ -58,6 +58,26 @@ rule validate_data:
         "../envs/audio.yaml"
     threads: 1
     params:
-        on_leakage=config["data"]["on_leakage"],
+        needs=get_data_needs(),
     script:
         "../workflow_scripts/validate_data.py"
+
+
+# Stops the run before any heavy job when the data check found a problem that would make a
+# later job fail (or leakage, with data.on_leakage: error). Every cache job waits for it.
+rule data_gate:
+    input:
+        "results/data_check/summary.json",
+    output:
+        "results/data_check/passed.json",
+    log:
+        "logs/data_gate/all.log",
+    benchmark:
+        "benchmarks/data_gate/all.tsv"
+    conda:
+        "../envs/audio.yaml"
+    threads: 1
+    params:
+        on_leakage=config["data"]["on_leakage"],
+    script:
+        "../workflow_scripts/data_gate.py"

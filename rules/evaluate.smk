@@ -17,6 +17,7 @@ rule fit_random_forest:
     threads: 1
     params:
         rf=config["evaluation"]["rf"],
+        rare_classes=config["evaluation"]["rare_classes"],
     script:
         "../workflow_scripts/fit_random_forest.py"
 

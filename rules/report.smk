@@ -38,6 +38,11 @@ rule aggregate_tables:
             caption="../report/cluster_scores.rst",
             category="Tables",
         ),
+        left_out=report(
+            "results/tables/left_out_classes.csv",
+            caption="../report/left_out.rst",
+            category="Tables",
+        ),
         surfperch=report(
             "results/tables/fewshot_surfperch.csv",
             caption="../report/fewshot_surfperch.rst",

@@ -24,11 +24,14 @@ write_table(probes.paired_differences(grouped), snakemake.output.paired)
 surfperch = probes.surfperch_table(summary)
 surfperch["embedder"] = surfperch["embedder"].map(lambda e: aggregate.DISPLAY_NAMES.get(e, e))
 write_table(surfperch, snakemake.output.surfperch)
-confusion = {}
+confusion, left_out = {}, []
 for path in snakemake.input.grouped:
     meta = read_parquet_metadata(path)
+    first = pd.read_parquet(path).iloc[0]
+    protocol = first.protocol if first.protocol.endswith("_grouped") else "fewshot"
+    left_out.append(((first.embedder, first.dataset, protocol), json.loads(meta.get("left_out", "{}"))))
     if "confusion" in meta:
-        first = pd.read_parquet(path).iloc[0]
         confusion.setdefault(first.embedder, {}).setdefault(first.dataset, {})[first.protocol] = json.loads(
             meta["confusion"])
 write_json(confusion, snakemake.output.confusion)
+write_table(aggregate.left_out_table(rf, left_out), snakemake.output.left_out)

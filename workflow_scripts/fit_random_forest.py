@@ -7,7 +7,8 @@ from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 table = evaluate.study_order(pd.read_parquet(snakemake.input[0]))
+table, left_out = evaluate.leave_out_rare(table, snakemake.params.rare_classes, grouped=False)
 scores = evaluate.random_forest(evaluate.embedding_matrix(table), table["label"].to_numpy(), snakemake.params.rf,
                                 n_jobs=snakemake.threads)
-write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores,
-           snakemake.output[0])
+write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores
+           | {"left_out": left_out}, snakemake.output[0])

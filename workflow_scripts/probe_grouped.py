@@ -4,13 +4,14 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from reefclr import probes
+from reefclr import evaluate, probes
 from reefclr.atomic import write_table
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 grouping = json.loads(Path(snakemake.input.check).read_text())["grouping"]
-rows, confusion = probes.run_probe(pd.read_parquet(snakemake.input.embeddings), snakemake.wildcards.probe,
-                                   snakemake.params.cfg, grouping)
-meta = {"confusion": json.dumps(confusion)} if confusion is not None else {}
+table, left_out = evaluate.leave_out_rare(pd.read_parquet(snakemake.input.embeddings),
+                                          snakemake.params.cfg["rare_classes"], grouped=True)
+rows, confusion = probes.run_probe(table, snakemake.wildcards.probe, snakemake.params.cfg, grouping)
+meta = {"left_out": json.dumps(left_out)} | ({"confusion": json.dumps(confusion)} if confusion is not None else {})
 write_table(rows, snakemake.output[0], metadata=meta)

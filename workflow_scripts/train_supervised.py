@@ -12,7 +12,7 @@ p = snakemake.params.cfg
 data = CachedSet.open(sorted({str(shard_dir(f)) for f in snakemake.input.cache}))
 weights = snakemake.input.weights[0] if snakemake.input.weights else None
 record, history = train_supervised(data, p["supervised"], p["model_input"], p["spectrogram"], p["split"], p["init"],
-                                   weights, p["seed"], p["waveform_method"])
+                                   weights, p["seed"], p["waveform_method"], p["rare_classes"])
 write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | record,
            snakemake.output.record)
 write_table(history, snakemake.output.history)

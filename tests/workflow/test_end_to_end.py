@@ -154,6 +154,56 @@ def test_adding_an_embedder_runs_only_its_jobs(finished):
                       "all": 1}
 
 
+RARE = REPO / "tests/data/marrs_sonotypes"  # croak 2 files, grunt 1, scrape 3: grunt is in one recording
+
+
+def _with_rare_set(finished, tmp_path, policy):
+    """A copy of the finished run with one more test set whose class 'grunt' has one recording."""
+    import os
+    import shutil
+
+    import yaml
+
+    wf = tmp_path / "wf"
+    shutil.copytree(finished, wf, symlinks=True)
+    demo = (wf / "resources/demo").stat()
+    shutil.copytree(RARE, wf / "resources/demo/test_rare")
+    os.utime(wf / "resources/demo", (demo.st_atime, demo.st_mtime))  # the demo itself is unchanged
+    cfg = yaml.safe_load((REPO / "config.yaml").read_text())["data"]
+    rare = {"id": "test_rare", "role": "test", "format": "folders", "path": "test_rare", "label_from_folder": True,
+            "extensions": ["wav"]}
+    (wf / "rare.yaml").write_text(yaml.safe_dump({"data": {"datasets": cfg["datasets"] + [rare]},
+                                                  "evaluation": {"rare_classes": policy}}))
+    return wf
+
+
+def test_a_class_in_one_recording_stops_the_run_after_the_data_check(finished, tmp_path):
+    wf = _with_rare_set(finished, tmp_path, "error")
+    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml", "rare.yaml")
+    assert out.returncode != 0
+    log = (wf / "logs/data_gate/all.log").read_text()
+    assert "test_rare: class 'grunt'" in log and "found in a single group (in test_rare/grunt/Grunt.WAV)" in log
+    assert "rare_classes: drop" in log and "label_map" in log
+    assert not (wf / "results/cache/test_rare").exists()  # no heavy job ran for it
+    text = (wf / "results/data_check/summary.md").read_text()
+    assert "**error** test_rare: class 'grunt'" in text
+
+
+def test_rare_classes_drop_runs_to_the_end_and_says_what_was_left_out(finished, tmp_path):
+    wf = _with_rare_set(finished, tmp_path, "drop")
+    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml", "rare.yaml")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    left = pd.read_csv(wf / "results/tables/left_out_classes.csv")
+    grouped = left[left.protocol.isin(["rf_grouped", "logreg_grouped", "fewshot"])]
+    assert set(grouped["class"]) == {"grunt"} and set(grouped.dataset) == {"test_rare"}
+    assert (grouped.reason == "found in a single group").all()
+    assert set(grouped.protocol) == {"rf_grouped", "logreg_grouped", "fewshot"}
+    summary = pd.read_csv(wf / "results/tables/grouped_summary.csv")
+    assert "f1[grunt]" not in set(summary[summary.dataset == "test_rare"].metric)
+    rf = pd.read_csv(wf / "results/tables/RF_results.csv")
+    assert set(rf[rf.Location == "rare"].Embedding) == set(EMBEDDERS)  # grunt's 2 clips: the study split keeps it
+
+
 def test_adding_a_test_set_reruns_no_cache_of_the_others(finished):
     """The data check gates the caches (ancient input): rewriting it for a new dataset reruns
     the check, the new set's jobs and the tables, nothing of the existing sets."""

@@ -31,7 +31,8 @@ def _clip(path, freq, seed):
 
 def study_dataset(root):
     """dataset.json + clips: 16 pretraining clips; per test set 3 sites x 3 clips per class
-    (bermuda: 3 classes), each class its own tone so that something can be learnt."""
+    (bermuda: 3 classes; each site records one class, as in the study), each class its own
+    tone so that something can be learnt."""
     root.mkdir(parents=True)
     entries, seed = [], 0
     for i in range(16):
@@ -42,7 +43,7 @@ def study_dataset(root):
         for k in range(3 if loc == "bermuda" else 2):
             for site in range(3):
                 for j in range(3):
-                    name = f"test_data.{loc}.class{k}.site{site}day1.5210.2102061{site}{j}000.wav"
+                    name = f"test_data.{loc}.class{k}.site{k}{site}day1.5210.2102061{site}{j}000.wav"
                     _clip(root / name, 300 + 900 * k + 40 * site, seed := seed + 1)
                     entries.append({"file_name": name, "class": f"class{k}", "data_type": "test_data",
                                     "dataset": f"test_{loc}"})

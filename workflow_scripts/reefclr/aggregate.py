@@ -60,8 +60,8 @@ def long_table(rf: list[dict], clusters: list[dict], grouped: pd.DataFrame | Non
     for protocol, records, skip in (("rf", rf, ()), ("cluster", clusters, ("converged",))):
         for r in records:
             for key, value in r.items():
-                if key in ("embedder", "dataset") or key in skip or isinstance(value, str):
-                    continue
+                if key in ("embedder", "dataset") or key in skip or not isinstance(value, (int, float)):
+                    continue  # names, flags kept as 0/1 (bool is an int), left_out lists
                 rows.append(dict(embedder=r["embedder"], dataset=r["dataset"], protocol=protocol,
                                  metric=key, repeat=0, value=float(value), grouping="none"))
     study = pd.DataFrame(rows, columns=LONG_COLUMNS)
@@ -81,3 +81,19 @@ def cluster_table(records: list[dict]) -> pd.DataFrame:
 def _by_location(df: pd.DataFrame) -> pd.DataFrame:
     """Rows by Location; within a location, embedders keep the order the records came in."""
     return df.sort_values("Location", kind="stable").reset_index(drop=True)
+
+
+def left_out_table(rf: list[dict], grouped_meta: list[tuple[str, str, dict]]) -> pd.DataFrame:
+    """Classes left out of an evaluation (``evaluation.rare_classes: drop``): one row per test
+    set, protocol and class with the reason and the embedders it applies to."""
+    rows = [dict(dataset=r["dataset"], protocol="supervised" if "init" in r else "rf", embedder=r["embedder"],
+                 cls=c, reason=why) for r in rf for c, why in r.get("left_out", {}).items()]
+    rows += [dict(dataset=d, protocol=p, embedder=e, cls=c, reason=why)
+             for (e, d, p), left in grouped_meta for c, why in left.items()] if grouped_meta else []
+    columns = ["dataset", "protocol", "class", "reason", "embedders"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    df = pd.DataFrame(rows)
+    out = df.groupby(["dataset", "protocol", "cls", "reason"], sort=True)["embedder"].apply(
+        lambda e: " ".join(sorted(set(map(display_name, e))))).reset_index()
+    return out.rename(columns={"cls": "class", "embedder": "embedders"})[columns]

@@ -3,48 +3,54 @@ grouping of every test set and the test clips that leak from pretraining."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 
 import pandas as pd
 
 
-def summarise(reports: list[dict]) -> tuple[str, dict]:
+NEEDS_DEFAULT = {"test_size": 0.2, "test_fraction": 0.2, "shots": [], "batch_size": 0, "rare_classes": "error"}
+
+
+def summarise(reports: list[dict], needs: dict | None = None) -> tuple[str, dict]:
     """Markdown and JSON summaries of the ingest reports (``reefclr.ingest``): clips per
-    dataset x class, durations, sample rates, channels, and every problem found."""
-    lines = ["# Data check", ""]
-    problems = [p | {"dataset": r["dataset"]} for r in reports for p in r["problems"]]
-    lines.append(f"{len(reports)} datasets, {sum(r['clips'] for r in reports)} clips, "
-                 f"{sum(len(r['files']) for r in reports)} audio files, {len(problems)} problems.")
-    summary = {"datasets": [], "problems": problems}
+    dataset x class, durations, sample rates, channels, leakage, and every problem found,
+    including those that would make a later job fail (``predict``, from the settings in
+    ``needs``). Problems of severity ``error`` stop the run at the data gate."""
+    needs = NEEDS_DEFAULT | (needs or {})
+    problems = [p | {"dataset": r["dataset"], "severity": "warning" if p.get("action") == "skipped" else "error"}
+                for r in reports for p in r["problems"]]
+    problems += predict(reports, needs)
+    sections, datasets = [], []
     for report in reports:
         files = pd.DataFrame(report["files"], columns=["source", "sample_rate", "channels", "duration_s"])
         rates = dict(sorted(Counter(files["sample_rate"]).items()))
         channels = dict(sorted(Counter(files["channels"]).items()))
         classes = report["classes"]
         hours = files["duration_s"].sum() / 3600
-        lines += ["", f"## {report['dataset']} ({report['role']})", "",
-                  f"- {report['clips']} clips from {len(files)} files ({hours:.2f} h of audio), "
-                  f"{report['groups']} groups (grouping: {report['grouping']})",
-                  f"- sample rates (Hz: files): {rates}; channels: {channels}",
-                  f"- file durations: min {files['duration_s'].min():.1f} s, max {files['duration_s'].max():.1f} s"
-                  if len(files) else "- no readable files",
-                  f"- clips dropped by annotation overlap: {report['dropped_clips'] or 'none'}",
-                  "", "| class | clips | groups |", "|---|---|---|"]
-        lines += [f"| {label} | {n} | {report['groups_per_class'].get(label, '')} |" for label, n in classes.items()]
-        summary["datasets"].append({"dataset": report["dataset"], "role": report["role"], "clips": report["clips"],
-                                    "files": len(files), "hours": round(hours, 4), "classes": classes,
-                                    "sample_rates": {str(k): v for k, v in rates.items()},
-                                    "channels": {str(k): v for k, v in channels.items()},
-                                    "dropped_clips": report["dropped_clips"], "grouping": report["grouping"],
-                                    "groups": report["groups"], "groups_per_class": report["groups_per_class"]})
-        if report["role"] == "test" and report["grouping"] == "none":
-            problems.append({"dataset": report["dataset"], "entry": "grouping",
-                             "reason": "every clip is its own group, so clips of one recording may sit on both "
-                                       "sides of a grouped split",
-                             "action": "warning; set group_by, group_pattern or group_map"})
+        sections += ["", f"## {report['dataset']} ({report['role']})", "",
+                     f"- {report['clips']} clips from {len(files)} files ({hours:.2f} h of audio), "
+                     f"{report['groups']} groups (grouping: {report['grouping']})",
+                     f"- sample rates (Hz: files): {rates}; channels: {channels}",
+                     f"- file durations: min {files['duration_s'].min():.1f} s, max {files['duration_s'].max():.1f} s"
+                     if len(files) else "- no readable files",
+                     f"- clips dropped by annotation overlap: {report['dropped_clips'] or 'none'}",
+                     "", "| class | clips | groups |", "|---|---|---|"]
+        sections += [f"| {label} | {n} | {report['groups_per_class'].get(label, '')} |" for label, n in classes.items()]
+        datasets.append({"dataset": report["dataset"], "role": report["role"], "clips": report["clips"],
+                         "files": len(files), "hours": round(hours, 4), "classes": classes,
+                         "sample_rates": {str(k): v for k, v in rates.items()},
+                         "channels": {str(k): v for k, v in channels.items()},
+                         "dropped_clips": report["dropped_clips"], "grouping": report["grouping"],
+                         "groups": report["groups"], "groups_per_class": report["groups_per_class"]})
     leaks = leakage(reports)
-    summary["leakage"] = leaks
-    lines += ["", "## Leakage", ""]
+    errors = sum(p["severity"] == "error" for p in problems)
+    lines = ["# Data check", "",
+             f"{len(reports)} datasets, {sum(r['clips'] for r in reports)} clips, "
+             f"{sum(len(r['files']) for r in reports)} audio files, {len(problems)} problems "
+             f"({errors} that stop the run)."]
+    lines += sections + ["", "## Leakage", ""]
     if leaks:
         lines += ["Test clips whose file, group or audio content also appears in a pretraining set:", "",
                   "| test set | clips | of | same file | same group | same audio | example |",
@@ -54,8 +60,84 @@ def summarise(reports: list[dict]) -> tuple[str, dict]:
     else:
         lines.append("- none: no test clip shares a file, group or audio content with a pretraining set")
     lines += ["", "## Problems", ""]
-    lines += [f"- {p['dataset']}: {p['entry']}: {p['reason']} ({p['action']})" for p in problems] or ["- none"]
+    lines += [f"- **{p['severity']}** {p['dataset']}: {p['entry']}: {p['reason']} ({p['action']})"
+              for p in problems] or ["- none"]
+    summary = {"datasets": datasets, "problems": problems, "leakage": leaks}
     return "\n".join(lines) + "\n", summary
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"[\W_]+", "", label.casefold())
+
+
+def predict(reports: list[dict], needs: dict) -> list[dict]:
+    """Problems that would make a later job fail or silently shrink, each with its fix:
+    classes too small for the study's split or found in one group only (errors, unless
+    ``rare_classes: drop`` leaves them out), a study split too small for its classes, labels
+    that differ only in case, spacing or punctuation, few-shot sizes no split can afford,
+    files that gave no clip, and a pretraining set smaller than one batch (warnings)."""
+    out = []
+    severity = "warning" if needs["rare_classes"] == "drop" else "error"
+    fix = ("merge it into another class or drop it with the dataset's label_map, or set "
+           "evaluation.rare_classes: drop to leave it out of the evaluations that cannot use it")
+    for r in reports:
+        def add(entry, reason, action, level="warning"):
+            out.append({"dataset": r["dataset"], "entry": entry, "reason": reason, "action": action,
+                        "severity": level})
+
+        for f in r["files"]:
+            if f.get("clips", 1) == 0:
+                add(f["source"], "gave no clip (shorter than one clip, or no clip took a label)",
+                    "warning; check segment.clip_s, segment.tail and the annotations")
+        if r["role"] == "pretrain":
+            if needs["batch_size"] and r["clips"] < needs["batch_size"]:
+                add("clips", f"{r['clips']} pretraining clips, fewer than pretrain.batch_size {needs['batch_size']}",
+                    "warning; every step then uses all clips: add recordings or lower pretrain.batch_size")
+            continue
+        if r.get("grouping") == "none":
+            add("grouping", "every clip is its own group, so clips of one recording may sit on both sides of a "
+                "grouped split", "warning; set group_by, group_pattern or group_map")
+        classes, groups = r["classes"], r["groups_per_class"]
+        examples = r.get("class_groups", {})
+        for label, n in classes.items():
+            where = f" (in {', '.join(examples.get(label, []))})" if examples.get(label) else ""
+            if n < 2:
+                add(f"class {label!r}", f"{n} clip{where}: the study's stratified split needs at least 2 per class",
+                    f"{'left out of the study split' if severity == 'warning' else 'stops the run'}; {fix}", severity)
+            if groups.get(label, 0) < 2:
+                add(f"class {label!r}", f"found in a single group{where}: grouped splits need every class in at "
+                    "least 2 groups (recordings)",
+                    f"{'left out of the grouped splits' if severity == 'warning' else 'stops the run'}; {fix}",
+                    severity)
+        n_test = math.ceil(needs["test_size"] * r["clips"])
+        if len(classes) > 1 and (n_test < len(classes) or r["clips"] - n_test < len(classes)):
+            add("clips", f"{r['clips']} clips: a {needs['test_size']:.0%} test split of {n_test} cannot hold one clip "
+                f"of each of the {len(classes)} classes", "stops the run; add clips or merge classes", "error")
+        by_norm: dict[str, list[str]] = {}
+        for label in classes:
+            by_norm.setdefault(_norm(label), []).append(label)
+        for same in (v for v in by_norm.values() if len(v) > 1):
+            add("labels", f"{same} differ only in case, spacing or punctuation",
+                f"warning; merge them with the dataset's label_map, e.g. {{{same[1]!r}: {same[0]!r}}}")
+        usable = [groups.get(c, 0) >= 2 and n >= 2 for c, n in classes.items()]
+        smallest = min((n for (c, n), ok in zip(classes.items(), usable) if ok), default=0)
+        most = int(smallest * (1 - needs["test_fraction"]))
+        too_many = [k for k in needs["shots"] if k > most]
+        if too_many and smallest:
+            add("few-shot", f"k = {too_many} exceed what a split's training side can hold ({most} clips of the "
+                "smallest class at most)", "warning; those k are left out (evaluation.fewshot.shots)")
+    return out
+
+
+def gate(summary: dict, on_leakage: str) -> None:
+    """Stop the run (before any heavy job) on a problem of severity error, or on leakage
+    with ``on_leakage: error``; log the leakage otherwise."""
+    enforce(summary, on_leakage)
+    errors = [p for p in summary["problems"] if p["severity"] == "error"]
+    if errors:
+        listed = "; ".join(f"{p['dataset']}: {p['entry']}: {p['reason']} ({p['action']})" for p in errors)
+        raise ValueError(f"the data check found {len(errors)} problem(s) that would stop a later job: {listed}. "
+                         "Details: results/data_check/summary.md")
 
 
 def leakage(reports: list[dict]) -> list[dict]:

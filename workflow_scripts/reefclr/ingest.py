@@ -115,6 +115,7 @@ class Ingest:
         labels = clips["label"].fillna("(unlabelled)")
         classes = labels.value_counts().sort_index()
         groups_per_class = clips.groupby(labels)["group"].nunique().sort_index()
+        class_groups = clips.groupby(labels)["group"].apply(lambda g: sorted(set(g))[:3])
         per_file = clips.groupby("source").agg(group=("group", "first"), clips=("clip_id", "size"))
         files = [f | per_file.loc[f["source"]].to_dict() if f["source"] in per_file.index else f | {"clips": 0}
                  for f in self.files]
@@ -122,6 +123,7 @@ class Ingest:
         return {"dataset": self.spec["id"], "role": self.spec["role"], "clips": len(clips),
                 "classes": {str(k): int(v) for k, v in classes.items()}, "groups": n_groups,
                 "groups_per_class": {str(k): int(v) for k, v in groups_per_class.items()},
+                "class_groups": {str(k): list(v) for k, v in class_groups.items()},
                 "grouping": grouping.label(self.grouper.method, len(clips), n_groups),
                 "files": [{k: (int(v) if k == "clips" else v) for k, v in f.items()} for f in files],
                 "problems": self.problems, "dropped_clips": dict(self.dropped)}
@@ -135,6 +137,7 @@ def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: st
     df = pd.DataFrame(adapter(ctx), columns=[c for c in manifest.COLUMNS if c not in ("shard", "dataset", "role")])
     df["dataset"] = spec["id"]
     df["role"] = spec["role"]
+    df = _map_labels(df, spec)
     out = manifest.finalize(df, spec["shards"], ctx.name)
     _check_labels(out, spec)
     report = ctx.report(out)
@@ -315,6 +318,22 @@ def _dataset_json(ctx: Ingest) -> list[dict]:
             continue
         rows.append(ctx.row(clip, 0.0, None if label is None else str(label), spec["site"], entry=i))
     return rows
+
+
+def _map_labels(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """Rename labels by the dataset's ``label_map`` (a label mapped to null drops its clips)."""
+    mapping = spec.get("label_map") or {}
+    if not mapping:
+        return df
+    unknown = sorted(set(mapping) - set(df["label"].dropna()))
+    if unknown:
+        log.warning("dataset %s: label_map names label(s) not in the data: %s", spec["id"], unknown)
+    dropped = df["label"].isin([k for k, v in mapping.items() if v is None])
+    renamed = df.loc[~dropped].copy()
+    renamed["label"] = renamed["label"].map(lambda lab: mapping.get(lab, lab) if isinstance(lab, str) else lab)
+    if dropped.any():
+        log.info("dataset %s: label_map dropped %d clips", spec["id"], int(dropped.sum()))
+    return renamed
 
 
 def _check_labels(df: pd.DataFrame, spec: dict) -> None:

@@ -117,8 +117,8 @@ def predict(model: nn.Module, images, n: int, batch: int, device: torch.device, 
 
 
 def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict, split_cfg: dict, init: str,
-                     weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch"
-                     ) -> tuple[dict, pd.DataFrame]:
+                     weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch",
+                     rare_classes: str = "error") -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
     from .devices import check_cuda, pick_device
 
@@ -127,8 +127,13 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
     bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
     if device.type == "cuda":
         check_cuda(1, bf16, "supervised")
-    classes, y = np.unique(data.index["label"].astype(str), return_inverse=True)
-    order = data.index["entry"].to_numpy() if "entry" in data.index else np.arange(len(y))
+    all_labels = data.index["label"].astype(str).to_numpy()
+    names, counts = np.unique(all_labels, return_counts=True)
+    left_out = {str(c): f"{n} clip(s): a split needs at least 2" for c, n in zip(names, counts)
+                if n < 2 and rare_classes == "drop"}
+    keep = np.flatnonzero(~np.isin(all_labels, list(left_out)))  # cache positions of the clips used
+    classes, y = np.unique(all_labels[keep], return_inverse=True)
+    order = data.index["entry"].to_numpy()[keep] if "entry" in data.index else np.arange(len(y))
     train, test = make_split(y, order, cfg["split"], split_cfg)
     model = build_model(init, cfg, len(classes), weights).to(device).to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
@@ -147,7 +152,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
         total = 0.0
         for b in range(batches):
             idx = np.sort(order_e[b * cfg["batch_size"] : (b + 1) * cfg["batch_size"]])
-            x = views(idx, epoch * batches + b).contiguous(memory_format=torch.channels_last)
+            x = views(keep[idx], epoch * batches + b).contiguous(memory_format=torch.channels_last)
             with autocast:
                 loss = loss_fn(model(x).float(), labels[idx])
             opt.zero_grad(set_to_none=True)
@@ -156,11 +161,12 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
             total += loss.item() * len(idx)
         history.append(dict(epoch=epoch + 1, loss=total / len(train)))
         log.info("epoch %d loss %.4f", epoch + 1, history[-1]["loss"])
-    plain = lambda idx: to_image(torch.from_numpy(data.mel(idx)).to(device), input_cfg["image_size"],  # noqa: E731
-                                 input_cfg["scale"]).contiguous(memory_format=torch.channels_last)
+    plain = lambda idx: to_image(torch.from_numpy(data.mel(keep[idx])).to(device),  # noqa: E731
+                                 input_cfg["image_size"], input_cfg["scale"]).contiguous(memory_format=torch.channels_last)
     pred = predict(model, plain, len(y), 64, device, autocast)
     record = {f"test_{k}": v for k, v in weighted_scores(y[test], pred[test]).items()}
     record |= {f"train_{k}": v for k, v in weighted_scores(y[train], pred[train]).items()}
     record |= {"n_train": len(train), "n_test": len(test), "n_classes": len(classes), "init": init,
-               "split": cfg["split"], "device": str(device), "precision": "bf16" if bf16 else "fp32"}
+               "split": cfg["split"], "device": str(device), "precision": "bf16" if bf16 else "fp32",
+               "left_out": left_out}
     return record, pd.DataFrame(history)

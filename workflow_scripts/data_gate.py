@@ -1,0 +1,14 @@
+"""Stop the run when the data check found a problem a later job would fail on (or leakage,
+with data.on_leakage: error); otherwise let the heavy jobs start."""
+
+import json
+from pathlib import Path
+
+from reefclr import datacheck
+from reefclr.atomic import write_json
+from reefclr.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+summary = json.loads(Path(snakemake.input[0]).read_text())
+datacheck.gate(summary, snakemake.params.on_leakage)
+write_json({"passed": True, "problems": len(summary["problems"])}, snakemake.output[0])

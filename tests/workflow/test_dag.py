@@ -7,9 +7,9 @@ from snakerun import REPO, planned_rules, snakemake
 
 import standins
 
-ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "build_spectrogram_cache", "pretrain_simclr",
-             "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d", "probe_grouped",
-             "aggregate_tables", "plot_figures", "all"}
+ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "data_gate", "build_spectrogram_cache",
+             "pretrain_simclr", "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
+             "probe_grouped", "aggregate_tables", "plot_figures", "all"}
 
 
 def test_demo_dry_run_lists_every_rule(workflow_copy):

@@ -52,7 +52,8 @@ def test_only_data_changes_gives_the_whole_dag(workflow_copy, tmp_path):
     by_id = {d["dataset"]: d for d in summary["datasets"]}
     assert by_id["test_myreef"]["classes"]["fish"] == 3 and by_id["test_myreef"]["classes"]["ambient"] >= 3
     assert by_id["pretrain"]["sample_rates"] == {"16000": 6}
-    assert summary["problems"] == []
+    assert [p for p in summary["problems"] if p["severity"] == "error"] == []
+    assert "14 pretraining clips, fewer than pretrain.batch_size 64" in {p["reason"] for p in summary["problems"]}
     text = (workflow_copy / "results/data_check/summary.md").read_text()
     assert "## test_myreef (test)" in text and "| fish | 3 | 3 |" in text  # 3 clips from 3 recordings
     # the labelled recordings are also in the unlabelled folder: reported as leakage

@@ -70,13 +70,15 @@ def simclr_row(name: str, dirs: list[str], cfg: dict, device: str, work: Path) -
 
 
 def ddp_row(name: str, dirs: list[str], cfg: dict, work: Path) -> list:
-    """Two processes under torchrun through the rule's launcher; peak memory from each rank's log."""
+    """Two processes under torchrun through the rule's launcher; peak memory of rank 0 (the
+ranks hold equal shares of the batch)."""
     job = dict(shard_dirs=dirs, cfg=cfg, spec_cfg=SPEC, input_cfg={"image_size": cfg["image_size"], "scale": "power"},
                seed=0, checkpoint_path=str(work / f"{name}.pt"), run_hash=name, threads=os.cpu_count())
     t0 = time.perf_counter()
     result = train.launch(job, work / f"{name}.json")
     rate, first, last = summary(result.history)
-    return [name, cfg["batch_size"], len(result.history), rate, float("nan"), f"{first:.3f} -> {last:.3f}",
+    peak = result.sessions[-1].get("peak_gpu_gb", float("nan"))  # rank 0's
+    return [name, cfg["batch_size"], len(result.history), rate, peak, f"{first:.3f} -> {last:.3f}",
             f"ok ({time.perf_counter() - t0:.0f} s with start-up)" if last < first else "loss did not fall"]
 
 

@@ -50,6 +50,22 @@ def test_paper_preset_dry_run(workflow_copy, standin_weights):
     assert "cpus_per_task=17" in out.stdout  # 16 waveform-view workers + the trainer
 
 
+def _job_resources(stdout: str, rule: str) -> list[str]:
+    """The resources line of every planned job of ``rule`` in a dry run's output."""
+    blocks = stdout.split("\n\n")
+    return [line for b in blocks if f"rule {rule}:" in b for line in b.splitlines() if "resources:" in line]
+
+
+def test_supervised_asks_for_a_gpu_only_when_it_will_use_one(workflow_copy, standin_weights):
+    out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")
+    lines = _job_resources(out.stdout, "train_supervised")
+    assert len(lines) == 6 and all("gpu=1" in line for line in lines)  # supervised.device: cuda
+    (workflow_copy / "cpu.yaml").write_text("supervised:\n  device: auto\n")
+    out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml", "cpu.yaml")
+    lines = _job_resources(out.stdout, "train_supervised")
+    assert len(lines) == 6 and not any("gpu=1" in line for line in lines)
+
+
 def test_missing_weights_stop_the_dag_naming_the_file(workflow_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty"))
     out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")

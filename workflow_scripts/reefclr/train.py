@@ -134,6 +134,8 @@ def pretrain(
             log.info("step %d loss %.4f lr %.4g %.1f images/s", step + 1, loss_value, lr, row["images_per_s"])
         if (step + 1) % cfg["checkpoint_every"] == 0 or done:
             session.update(end_step=step + 1, wall_s=time.perf_counter() - t0)
+            if cuda:
+                session["peak_gpu_gb"] = torch.cuda.max_memory_allocated(device) / 2**30
             if group.main:
                 save_checkpoint(ckpt_path, model, opt, step + 1, history, sessions, run_hash)
         t_step = time.perf_counter()

@@ -9,6 +9,7 @@ from reefclr.config import (
     load_schema,
     pretrain_cpus,
     slice_hash,
+    sort_keys,
     validate_config,
 )
 from reefclr.catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS, require
@@ -23,6 +24,9 @@ try:
     )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
+_canonical = sort_keys(dict(config))  # key order in a config file reruns nothing
+config.clear()
+config.update(_canonical)
 
 DATASETS = {d["id"]: d for d in config["data"]["datasets"]}
 PRETRAIN_SETS = [i for i, d in DATASETS.items() if d["role"] == "pretrain"]
@@ -191,15 +195,11 @@ def get_probe_params(wildcards):
 
 
 def get_data_needs():
-    """What later jobs need of the data, for the data check to predict their failures."""
+    """The settings that decide whether the data check stops the run (its params). The
+    warnings about few-shot sizes and the pretraining batch read their settings from the
+    config without being params: changing them reruns no data check."""
     ev = config["evaluation"]
-    return {
-        "test_size": ev["rf"]["test_size"],
-        "test_fraction": ev["grouped"]["test_fraction"],
-        "shots": ev["fewshot"]["shots"],
-        "batch_size": config["pretrain"]["batch_size"],
-        "rare_classes": ev["rare_classes"],
-    }
+    return {"test_size": ev["rf"]["test_size"], "rare_classes": ev["rare_classes"]}
 
 
 def get_pretrain_gpus():

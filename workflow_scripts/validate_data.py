@@ -10,7 +10,11 @@ from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 reports = [json.loads(Path(f).read_text()) for f in snakemake.input]
-text, summary = datacheck.summarise(reports, snakemake.params.needs)
+cfg = snakemake.config
+needs = snakemake.params.needs | {"test_fraction": cfg["evaluation"]["grouped"]["test_fraction"],
+                                  "shots": cfg["evaluation"]["fewshot"]["shots"],
+                                  "batch_size": cfg["pretrain"]["batch_size"]}
+text, summary = datacheck.summarise(reports, needs)
 logging.getLogger("validate_data").info("data check (also in results/data_check/summary.md):\n%s", text)
 with atomic_path(snakemake.output.markdown) as tmp:
     tmp.write_text(text)

@@ -136,3 +136,13 @@ def test_paper_as_run_preset_departs_only_where_the_run_did():
     doc = (REPO / "docs/paper-fidelity.md").read_text()
     for key in departed:
         assert f"pretrain.{key}" in doc
+
+
+def test_key_order_of_a_config_file_is_not_a_change():
+    """Rules' params are compared as text: the Snakefile sorts every mapping's keys."""
+    from reefclr.config import sort_keys
+
+    a = {"b": {"y": 1, "x": [{"q": 1, "p": 2}]}, "a": 0}
+    b = {"a": 0, "b": {"x": [{"p": 2, "q": 1}], "y": 1}}
+    assert repr(sort_keys(a)) == repr(sort_keys(b)) and list(sort_keys(a)) == ["a", "b"]
+    assert sort_keys(a)["b"]["x"][0] == {"p": 2, "q": 1}  # lists keep their order, items sorted inside

@@ -34,7 +34,9 @@ def test_long_table(finished):
     long = pd.read_parquet(finished / "results/tables/scores_long.parquet")
     assert list(long.columns) == ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping"]
     assert set(long[long.protocol.isin(["rf", "cluster"])].grouping) == {"none"}  # the study's random split
-    assert set(long[long.protocol == "rf_grouped"].grouping) == {"recording"}
+    grouped = long[long.protocol == "rf_grouped"]
+    assert set(grouped[grouped.dataset == "test_bermuda"].grouping) == {"pattern"}  # its group_pattern
+    assert set(grouped[grouped.dataset != "test_bermuda"].grouping) == {"recording"}
     assert {"rf", "cluster", "rf_grouped", "logreg_grouped", "fewshot_k1"} <= set(long.protocol)
     assert {"test_f1", "cramers_v", "cramers_v_corrected", "p_permutation", "chi2_valid", "ami", "ari", "macro_f1",
             "balanced_accuracy", "roc_auc"} <= set(long.metric)
@@ -48,7 +50,7 @@ def test_grouped_summary_and_paired_differences(finished):
     assert ((macro.ci_low <= macro["mean"]) & (macro["mean"] <= macro.ci_high)).all()
     bounded = summary.dropna(subset=["ci_low"])
     assert ((bounded.ci_low >= 0) & (bounded.ci_high <= 1)).all()  # inside the metric's range
-    assert set(summary.grouping) == {"recording"} and summary.splits.between(2, 5).all()
+    assert set(summary.grouping) == {"recording", "pattern"} and summary.splits.between(2, 5).all()
     # every few-shot k on the same splits: one count of repeats per test set and embedder
     few = summary[summary.protocol.str.startswith("fewshot_k")]
     assert (few.groupby(["embedder", "dataset"]).repeats.nunique() == 1).all()

@@ -108,3 +108,13 @@ def pretrain_cpus(pretrain: dict) -> int:
     if pretrain["views"] != "waveform":
         return 8
     return pretrain["workers"] * max(1, pretrain["gpus"]) + 1
+
+
+def sort_keys(obj):
+    """The same config with every mapping's keys sorted (lists keep their order): rules'
+    params are compared as text, so key order in a YAML file must not rerun anything."""
+    if isinstance(obj, dict):
+        return {k: sort_keys(obj[k]) for k in sorted(obj)}
+    if isinstance(obj, list):
+        return [sort_keys(v) for v in obj]
+    return obj

@@ -135,7 +135,10 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
     classes, y = np.unique(all_labels[keep], return_inverse=True)
     order = data.index["entry"].to_numpy()[keep] if "entry" in data.index else np.arange(len(y))
     train, test = make_split(y, order, cfg["split"], split_cfg)
-    model = build_model(init, cfg, len(classes), weights).to(device).to(memory_format=torch.channels_last)
+    # channels_last on CUDA only: on this CPU build, oneDNN's channels_last backward crashes
+    # (double free / segfault) on odd batch sizes, such as an epoch's last partial batch
+    layout = torch.channels_last if device.type == "cuda" else torch.contiguous_format
+    model = build_model(init, cfg, len(classes), weights).to(device).to(memory_format=layout)
     opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
                           weight_decay=cfg["weight_decay"])
     loss_fn = nn.CrossEntropyLoss(weight=class_weights(y[train], len(classes)).to(device))
@@ -152,7 +155,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
         total = 0.0
         for b in range(batches):
             idx = np.sort(order_e[b * cfg["batch_size"] : (b + 1) * cfg["batch_size"]])
-            x = views(keep[idx], epoch * batches + b).contiguous(memory_format=torch.channels_last)
+            x = views(keep[idx], epoch * batches + b).contiguous(memory_format=layout)
             with autocast:
                 loss = loss_fn(model(x).float(), labels[idx])
             opt.zero_grad(set_to_none=True)
@@ -162,7 +165,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
         history.append(dict(epoch=epoch + 1, loss=total / len(train)))
         log.info("epoch %d loss %.4f", epoch + 1, history[-1]["loss"])
     plain = lambda idx: to_image(torch.from_numpy(data.mel(keep[idx])).to(device),  # noqa: E731
-                                 input_cfg["image_size"], input_cfg["scale"]).contiguous(memory_format=torch.channels_last)
+                                 input_cfg["image_size"], input_cfg["scale"]).contiguous(memory_format=layout)
     pred = predict(model, plain, len(y), 64, device, autocast)
     record = {f"test_{k}": v for k, v in weighted_scores(y[test], pred[test]).items()}
     record |= {f"train_{k}": v for k, v in weighted_scores(y[train], pred[train]).items()}

@@ -13,7 +13,8 @@ rf = aggregate.read_records(snakemake.input.rf)
 clusters = aggregate.read_records(snakemake.input.cluster)
 write_table(aggregate.rf_table(rf), snakemake.output.rf)
 write_table(aggregate.chisq_table(clusters), snakemake.output.chisq)
-grouped = pd.concat([pd.read_parquet(f) for f in snakemake.input.grouped], ignore_index=True)
+tables = [pd.read_parquet(f) for f in snakemake.input.grouped]
+grouped = pd.concat(tables, ignore_index=True)
 scores = aggregate.long_table(rf, clusters, grouped)
 write_table(scores, snakemake.output.long)
 write_table(scores, snakemake.output.long_parquet)
@@ -22,12 +23,12 @@ summary = probes.summarise(grouped)
 write_table(summary, snakemake.output.summary)
 write_table(probes.paired_differences(grouped), snakemake.output.paired)
 surfperch = probes.surfperch_table(summary)
-surfperch["embedder"] = surfperch["embedder"].map(lambda e: aggregate.DISPLAY_NAMES.get(e, e))
+surfperch["embedder"] = surfperch["embedder"].map(aggregate.display_name)
 write_table(surfperch, snakemake.output.surfperch)
 confusion, left_out = {}, []
-for path in snakemake.input.grouped:
+for path, table in zip(snakemake.input.grouped, tables):
     meta = read_parquet_metadata(path)
-    first = pd.read_parquet(path).iloc[0]
+    first = table.iloc[0]
     protocol = first.protocol if first.protocol.endswith("_grouped") else "fewshot"
     left_out.append(((first.embedder, first.dataset, protocol), json.loads(meta.get("left_out", "{}"))))
     if "confusion" in meta:

@@ -89,7 +89,7 @@ def left_out_table(rf: list[dict], grouped_meta: list[tuple[str, str, dict]]) ->
     rows = [dict(dataset=r["dataset"], protocol="supervised" if "init" in r else "rf", embedder=r["embedder"],
                  cls=c, reason=why) for r in rf for c, why in r.get("left_out", {}).items()]
     rows += [dict(dataset=d, protocol=p, embedder=e, cls=c, reason=why)
-             for (e, d, p), left in grouped_meta for c, why in left.items()] if grouped_meta else []
+             for (e, d, p), left in grouped_meta for c, why in left.items()]
     columns = ["dataset", "protocol", "class", "reason", "embedders"]
     if not rows:
         return pd.DataFrame(columns=columns)

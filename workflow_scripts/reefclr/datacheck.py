@@ -119,8 +119,7 @@ def predict(reports: list[dict], needs: dict) -> list[dict]:
         for same in (v for v in by_norm.values() if len(v) > 1):
             add("labels", f"{same} differ only in case, spacing or punctuation",
                 f"warning; merge them with the dataset's label_map, e.g. {{{same[1]!r}: {same[0]!r}}}")
-        usable = [groups.get(c, 0) >= 2 and n >= 2 for c, n in classes.items()]
-        smallest = min((n for (c, n), ok in zip(classes.items(), usable) if ok), default=0)
+        smallest = min((n for c, n in classes.items() if n >= 2 and groups.get(c, 0) >= 2), default=0)
         most = int(smallest * (1 - needs["test_fraction"]))
         too_many = [k for k in needs["shots"] if k > most]
         if too_many and smallest:

@@ -35,6 +35,11 @@ def pick_device(choice: str, key: str = "pretrain.device") -> torch.device:
     return torch.device(choice)
 
 
+def uses_bf16(cfg: dict, device: torch.device) -> bool:
+    """bf16 autocast: ``precision`` bf16, or ``auto`` on CUDA."""
+    return cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+
+
 def _supported(capability: tuple[int, int], archs: list[str]) -> bool:
     """Kernels for ``capability``: its own sm_XY, or PTX (compute_XY) of an equal or lower one
     of the same major version that the driver can compile."""

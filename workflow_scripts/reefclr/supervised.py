@@ -120,17 +120,16 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
                      weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch",
                      rare_classes: str = "error") -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
-    from .devices import check_cuda, pick_device
+    from .devices import check_cuda, pick_device, uses_bf16
+    from .evaluate import leave_out_rare
 
     torch.manual_seed(seed)
     device = pick_device(cfg["device"], "supervised.device")
-    bf16 = cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+    bf16 = uses_bf16(cfg, device)
     if device.type == "cuda":
         check_cuda(1, bf16, "supervised")
     all_labels = data.index["label"].astype(str).to_numpy()
-    names, counts = np.unique(all_labels, return_counts=True)
-    left_out = {str(c): f"{n} clip(s): a split needs at least 2" for c, n in zip(names, counts)
-                if n < 2 and rare_classes == "drop"}
+    _, left_out = leave_out_rare(data.index, rare_classes, grouped=False)
     keep = np.flatnonzero(~np.isin(all_labels, list(left_out)))  # cache positions of the clips used
     classes, y = np.unique(all_labels[keep], return_inverse=True)
     order = data.index["entry"].to_numpy()[keep] if "entry" in data.index else np.arange(len(y))

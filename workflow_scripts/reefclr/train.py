@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from .atomic import atomic_path, write_json
 from .cache import CachedSet
-from .devices import check_cuda, pick_device
+from .devices import check_cuda, pick_device, uses_bf16
 from .distributed import convert_batchnorm, gather, init_from_env, shutdown
 from .knn import KnnProbe
 from .models.encoders import EncoderArgs
@@ -142,11 +142,6 @@ def pretrain(
     bar.close()
     shutdown(group)
     return TrainResult(model, history, sessions)
-
-
-def uses_bf16(cfg: dict, device: torch.device) -> bool:
-    """bf16 autocast: asked for, or ``auto`` on CUDA."""
-    return cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
 
 
 def batchnorm_kind(cfg: dict, device: torch.device) -> str:

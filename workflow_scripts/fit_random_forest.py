@@ -1,13 +1,13 @@
 """The study's random forest on one embedder x test set."""
 
 import pandas as pd
-from reefclr import evaluate
+from reefclr import evaluate, splits
 from reefclr.atomic import write_json
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 table = evaluate.study_order(pd.read_parquet(snakemake.input[0]))
-table, left_out = evaluate.leave_out_rare(table, snakemake.params.rare_classes, grouped=False)
+table, left_out = splits.leave_out_rare(table, snakemake.params.rare_classes, grouped=False)
 scores = evaluate.random_forest(evaluate.embedding_matrix(table), table["label"].to_numpy(), snakemake.params.rf,
                                 n_jobs=snakemake.threads)
 write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores

@@ -5,7 +5,7 @@ are the ways through."""
 import pandas as pd
 import pytest
 from helpers import dataset_spec, write_tone
-from reefclr import datacheck, evaluate, ingest
+from reefclr import datacheck, ingest, splits
 
 SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
 NEEDS = {"test_size": 0.2, "test_fraction": 0.2, "shots": [1, 2, 4, 8, 16, 32], "batch_size": 64,
@@ -99,10 +99,10 @@ def test_a_test_split_too_small_for_its_classes_is_an_error(tmp_path):
 def test_leave_out_rare_classes():
     table = pd.DataFrame({"label": ["a"] * 4 + ["b"] * 4 + ["c"] + ["d"] * 4,
                           "group": ["g1", "g2"] * 2 + ["h1"] * 4 + ["k"] + ["d1", "d2"] * 2})
-    kept, left = evaluate.leave_out_rare(table, "drop", grouped=False)
+    kept, left = splits.leave_out_rare(table, "drop", grouped=False)
     assert left == {"c": "1 clip(s): a split needs at least 2"} and set(kept.label) == {"a", "b", "d"}
-    kept, left = evaluate.leave_out_rare(table, "drop", grouped=True)
+    kept, left = splits.leave_out_rare(table, "drop", grouped=True)
     assert set(left) == {"b", "c"} and left["b"] == "found in a single group" and set(kept.label) == {"a", "d"}
     with pytest.raises(ValueError, match="fewer than 2 classes left"):
-        evaluate.leave_out_rare(table[table.label.isin(["a", "b", "c"])], "drop", grouped=True)
-    assert evaluate.leave_out_rare(table, "error", grouped=True) == (table, {})
+        splits.leave_out_rare(table[table.label.isin(["a", "b", "c"])], "drop", grouped=True)
+    assert splits.leave_out_rare(table, "error", grouped=True) == (table, {})

@@ -34,27 +34,6 @@ def embedding_matrix(df: pd.DataFrame) -> np.ndarray:
     return df[cols].to_numpy(np.float32)
 
 
-def leave_out_rare(table: pd.DataFrame, policy: str, grouped: bool) -> tuple[pd.DataFrame, dict[str, str]]:
-    """With ``policy`` drop, the clips of classes an evaluation cannot use: fewer than 2 clips
-    (a stratified split), or, for grouped splits, found in a single group. Returns the kept
-    rows and {class: reason} of what was left out (nothing with ``error``: the data check
-    stops such data before any job)."""
-    if policy != "drop":
-        return table, {}
-    labels = table["label"].astype(str)
-    counts = labels.value_counts()
-    reasons = {c: f"{n} clip(s): a split needs at least 2" for c, n in counts.items() if n < 2}
-    if grouped:
-        groups = table.groupby(labels)["group"].nunique()
-        reasons |= {c: "found in a single group" for c, n in groups.items() if n < 2 and c not in reasons}
-    if reasons:
-        log.warning("left out (evaluation.rare_classes: drop): %s", reasons)
-    kept = table[~labels.isin(list(reasons))].reset_index(drop=True)
-    if kept["label"].nunique() < 2:
-        raise ValueError(f"fewer than 2 classes left after leaving out {reasons}")
-    return kept, reasons
-
-
 def study_order(table: pd.DataFrame) -> pd.DataFrame:
     """Rows in the dataset's own order (dataset.json for the study's data): the study's
     seeded split and clustering see the clips in that order."""

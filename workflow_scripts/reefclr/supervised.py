@@ -121,7 +121,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
                      rare_classes: str = "error") -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
     from .devices import check_cuda, pick_device, uses_bf16
-    from .evaluate import leave_out_rare
+    from .splits import leave_out_rare
 
     torch.manual_seed(seed)
     device = pick_device(cfg["device"], "supervised.device")

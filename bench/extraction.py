@@ -18,7 +18,6 @@ import torch
 from common import table, timed, tone_cache, write_section
 
 from reefclr import cache, embedders  # noqa: E402
-from reefclr.embedders import waveform  # noqa: E402
 
 ARCHS = {
     "reefclr / random_init, demo (small_resnet w16, 64 x 64)": dict(encoder="small_resnet", width=16, size=64),
@@ -34,19 +33,19 @@ def main(workdir: Path) -> None:
     for label, a in ARCHS.items():
         cfg = {"encoder": a["encoder"], "width": a["width"], "seed": 0,
                "model_input": {"image_size": a["size"], "scale": "power"}}
-        emb = embedders.load("random_init", weights=None, cfg=cfg)
+        emb = embedders.load("random_init", cfg)
         for batch in (16, 64, 256):
             t_min, t_med = timed(lambda: embedders.embed_dataset(emb, data, batch))
             rows.append([label, emb.dim, batch, n / t_min, n / t_med])
-    stats = embedders.load("mel_stats", weights=None, cfg={"n_mels": 128})
+    stats = embedders.load("mel_stats", {"n_mels": 128})
     for batch in (16, 64, 256):
         t_min, t_med = timed(lambda: embedders.embed_dataset(stats, data, batch))
         rows.append(["mel_stats", stats.dim, batch, n / t_min, n / t_med])
     audio = {"data_root": str(workdir / "audio"), "clip_s": 1.92, "channel": "mean"}
     indices = {"sample_rate": 16000, "nperseg": 512, "flim_low": [0, 1500], "flim_mid": [1500, 8000]}
     for name, cfg in {"birdnet (48 kHz, real weights)": {"weights": None},
-                      "acoustic_indices (16 kHz)": {"indices": indices}}.items():
-        emb = waveform.load(name.split()[0], cfg, threads=torch.get_num_threads())
+                      "acoustic_indices (16 kHz)": {"acoustic_indices": indices}}.items():
+        emb = embedders.load(name.split()[0], cfg, threads=torch.get_num_threads())
         for batch in (16, 64, 256):
             t_min, t_med = timed(lambda: embedders.embed_dataset(emb, data, batch, audio=audio))
             rows.append([name, emb.dim, batch, n / t_min, n / t_med])

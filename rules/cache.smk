@@ -23,7 +23,7 @@ rule build_spectrogram_cache:
         mem_mb=2000,
     params:
         root=config["data"]["root"],
-        spectrogram=config["spectrogram"],
+        spectrogram=result_settings(config, "spectrogram"),
         segment=config["segment"],
         on_bad_audio=config["data"]["on_bad_audio"],
     script:

@@ -4,15 +4,16 @@ import sys
 
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
+from reefclr import params
+from reefclr.catalog import REGISTRY, params_slice, weights_marker
 from reefclr.config import (
     ConfigError,
     load_schema,
     pretrain_cpus,
-    slice_hash,
+    result_settings,
     sort_keys,
     validate_config,
 )
-from reefclr.catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS, require
 
 # Jobs run side by side: one BLAS thread each (4.5x faster than oversubscribing here).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -32,33 +33,27 @@ DATASETS = {d["id"]: d for d in config["data"]["datasets"]}
 PRETRAIN_SETS = [i for i, d in DATASETS.items() if d["role"] == "pretrain"]
 TEST_SETS = [i for i, d in DATASETS.items() if d["role"] == "test"]
 EMBEDDERS = config["embed"]["embedders"]
-# Embedders with embeddings (RF, clusters, UMAP, probes), and classifiers trained per test set.
-FEATURES = [e for e in EMBEDDERS if e in FEATURE_EMBEDDERS]
-CLASSIFIERS = [e for e in EMBEDDERS if e in SUPERVISED]
-MEL_FEATURES = [e for e in FEATURES if e not in WAVEFORM_EMBEDDERS]
-WAVE_FEATURES = [e for e in FEATURES if e in WAVEFORM_EMBEDDERS]
+# Embedders with embeddings (RF, clusters, UMAP, probes), and classifiers trained per test set;
+# an embedder's env (its registry record) picks its extraction rule.
+FEATURES = [e for e in EMBEDDERS if REGISTRY[e].input != "classifier"]
+CLASSIFIERS = [e for e in EMBEDDERS if REGISTRY[e].input == "classifier"]
+TORCH_FEATURES = [e for e in FEATURES if REGISTRY[e].env == "torch"]
+TF_FEATURES = [e for e in FEATURES if REGISTRY[e].env == "tf"]
 DEMO_ROOT = "resources/demo"
 # The synthetic demo borrows the study's test-set names; nothing drawn from it claims a reproduction.
 IS_DEMO = os.path.normpath(config["data"]["root"]) == DEMO_ROOT
-STUDY_TEST_SETS = {
-    f"test_{loc}"
-    for loc in (
-        "australia",
-        "bermuda",
-        "florida",
-        "french_polynesia",
-        "indonesia",
-        "kenya",
-    )
-}
+# The study's figures are drawn against the published ones for its own six test sets only.
+IS_STUDY = set(TEST_SETS) == params.STUDY_TEST_SETS and not IS_DEMO
+DEMO_NOTICE = (
+    "Synthetic demo data: generated recordings that share the study's test-set names; "
+    "nothing here is a reproduction of the study."
+    if IS_DEMO
+    else ""
+)
 
 
 def weights_needed():
-    """Embedders whose pretrained weights this config needs."""
-    needed = [e for e in EMBEDDERS if e in ("imagenet", "vggish", "yamnet", "birdnet")]
-    if "supervised" in EMBEDDERS and config["supervised"]["init"] == "imagenet":
-        needed.append("imagenet")
-    return sorted(set(needed))
+    return params.weights_needed(config)
 
 
 # Quick jobs that run where Snakemake runs, not as cluster jobs.
@@ -118,10 +113,8 @@ def get_knn_cache(wildcards):
 
 
 def weights_file(name):
-    """The file whose change must rerun ``name``'s jobs. Missing weights stop the DAG here,
-    before any job runs, with a message naming the file and where to put it."""
-    path = require(name, config["embed"]["weights"][name])
-    return str(path / "saved_model.pb") if name in ("vggish", "yamnet") else str(path)
+    """The file whose change reruns ``name``'s jobs; missing weights stop the DAG here."""
+    return weights_marker(name, config["embed"]["weights"][name])
 
 
 def get_embed_weights(wildcards):
@@ -141,91 +134,23 @@ def get_supervised_weights(wildcards):
 
 def get_embedder_params(wildcards):
     """The config slice one embedder reads: it alone triggers that embedder's reruns."""
-    name = wildcards.embedder
-    slices = {
-        "reefclr": {"model_input": config["model_input"]},
-        "random_init": {
-            "model_input": config["model_input"],
-            "encoder": config["pretrain"]["encoder"],
-            "width": config["pretrain"]["width"],
-            "seed": config["seed"],
-        },
-        "mel_stats": {"n_mels": config["spectrogram"]["n_mels"]},
-        "imagenet": {"model_input": config["model_input"]},
-        "acoustic_indices": {"indices": config["embed"]["acoustic_indices"]},
-    }
-    out = slices.get(name, {}) | {"name": name, "version": config["embed"]["version"]}
-    if name in ("imagenet", "vggish", "yamnet", "birdnet"):
-        out["weights"] = config["embed"]["weights"][name]
-    if name in WAVEFORM_EMBEDDERS:
-        out["audio"] = {
-            "data_root": config["data"]["root"],
-            "clip_s": config["segment"]["clip_s"],
-            "channel": config["segment"]["channel"],
-        }
-    return out
+    return params_slice(wildcards.embedder, config)
 
 
 def get_supervised_params(wildcards):
-    """What one supervised classifier depends on: its training settings and the RF split."""
-    init = "reefclr" if wildcards.embedder == "supervised_from_reefclr" else None
-    return {
-        "supervised": config["supervised"],
-        "init": init or config["supervised"]["init"],
-        "split": {
-            k: config["evaluation"]["rf"][k] for k in ("test_size", "random_state")
-        },
-        "rare_classes": config["evaluation"]["rare_classes"],
-        "model_input": config["model_input"],
-        "spectrogram": config["spectrogram"],
-        "waveform_method": config["pretrain"]["waveform_method"],
-        "seed": config["seed"],
-    }
+    return params.supervised(config, wildcards.embedder)
 
 
 def get_probe_params(wildcards):
-    """The config slices one grouped probe reads: changing one reruns only its jobs."""
-    ev = config["evaluation"]
-    needs = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
-    return {k: ev[k] for k in needs[wildcards.probe]} | {
-        "grouped": ev["grouped"],
-        "rare_classes": ev["rare_classes"],
-        "embedder": wildcards.embedder,
-    }
-
-
-def get_data_needs():
-    """The settings that decide whether the data check stops the run (its params). The
-    warnings about few-shot sizes and the pretraining batch read their settings from the
-    config without being params: changing them reruns no data check."""
-    ev = config["evaluation"]
-    return {"test_size": ev["rf"]["test_size"], "rare_classes": ev["rare_classes"]}
+    return params.probe(config, wildcards.probe, wildcards.embedder)
 
 
 def get_pretrain_gpus():
     return config["pretrain"]["gpus"]
 
 
-# Pretraining settings that change speed or logging only: a checkpoint survives them.
-RESUMABLE_ACROSS = (
-    "workers",
-    "compile",
-    "log_every",
-    "checkpoint_every",
-    "device",
-    "gpus",
-    "sync_batchnorm",
-)
-
-
 def get_run_hash():
-    """Settings that define a pretraining run; a checkpoint resumes only the same run."""
-    defining = {
-        k: v for k, v in config["pretrain"].items() if k not in RESUMABLE_ACROSS
-    }
-    return slice_hash(
-        defining, config["model_input"], config["spectrogram"], config["seed"]
-    )
+    return params.run_hash(config)
 
 
 def per_pair(pattern, embedders=None, **wildcards):
@@ -236,6 +161,11 @@ def per_pair(pattern, embedders=None, **wildcards):
         dataset=TEST_SETS,
         **wildcards,
     )
+
+
+def per_test_set(pattern):
+    """``pattern`` for every test set, ``{embedder}`` (and ``{probe}``) left as wildcards."""
+    return expand(pattern, dataset=TEST_SETS, allow_missing=True)
 
 
 PROBES = ["rf", "logreg", "fewshot"]
@@ -254,10 +184,12 @@ def get_final_outputs():
         "results/figures/umap_grid.png",
         "results/figures/test_f1.png",
         "results/figures/chisq.png",
+        "results/index.html",
+        "results/explorer.html",
     ]
     if "reefclr" in EMBEDDERS:
         outputs.append("results/models/reefclr/loss_curve.png")
-    if set(TEST_SETS) == STUDY_TEST_SETS and not IS_DEMO:
+    if IS_STUDY:
         outputs.append("results/figures/published_vs_reproduced.png")
     if config["embed"]["export_csv"]:
         outputs += per_pair("results/raw_embeddings/{embedder}/{dataset}.csv")

@@ -58,7 +58,7 @@ rule validate_data:
         "../envs/audio.yaml"
     threads: 1
     params:
-        needs=get_data_needs(),
+        needs=params.data_needs(config),
     script:
         "../workflow_scripts/validate_data.py"
 

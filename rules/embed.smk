@@ -12,7 +12,7 @@ rule extract_embeddings:
     benchmark:
         "benchmarks/extract_embeddings/{embedder}/{dataset}.tsv"
     wildcard_constraints:
-        embedder="|".join(MEL_FEATURES) or "^$",
+        embedder="|".join(TORCH_FEATURES) or "^$",
     conda:
         "../envs/torch.yaml"
     threads: 2
@@ -20,12 +20,11 @@ rule extract_embeddings:
         mem_mb=4000,
     params:
         embedder=get_embedder_params,
-        batch_size=config["embed"]["batch_size"],
     script:
         "../workflow_scripts/extract_embeddings.py"
 
 
-# Embedders that read the source audio at their own sample rate (once per recording).
+# Embedders of envs/tf.yaml (registry env "tf"): they read the source audio at their own rate.
 rule extract_waveform_embeddings:
     input:
         cache=get_dataset_cache,
@@ -37,7 +36,7 @@ rule extract_waveform_embeddings:
     benchmark:
         "benchmarks/extract_waveform_embeddings/{embedder}/{dataset}.tsv"
     wildcard_constraints:
-        embedder="|".join(WAVE_FEATURES) or "^$",
+        embedder="|".join(TF_FEATURES) or "^$",
     conda:
         "../envs/tf.yaml"
     threads: 2
@@ -45,9 +44,8 @@ rule extract_waveform_embeddings:
         mem_mb=4000,
     params:
         embedder=get_embedder_params,
-        batch_size=config["embed"]["batch_size"],
     script:
-        "../workflow_scripts/extract_waveform_embeddings.py"
+        "../workflow_scripts/extract_embeddings.py"
 
 
 # The study's raw-embedding CSV shape (embed.export_csv: true).
@@ -58,6 +56,8 @@ rule export_study_csv:
         "results/raw_embeddings/{embedder}/{dataset}.csv",
     log:
         "logs/export_study_csv/{embedder}/{dataset}.log",
+    benchmark:
+        "benchmarks/export_study_csv/{embedder}/{dataset}.tsv"
     conda:
         "../envs/eval.yaml"
     script:
@@ -68,6 +68,8 @@ rule export_study_csv:
 rule download_weights:
     log:
         "logs/download_weights/all.log",
+    benchmark:
+        "benchmarks/download_weights/all.tsv"
     conda:
         "../envs/tf.yaml"
     params:

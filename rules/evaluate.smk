@@ -1,15 +1,16 @@
-# Embeddings -> the study's scores per embedder x test set.
+# Embeddings -> the study's scores: one job per embedder and analysis covers every test set
+# (UMAP's numba kernels compile once per process, not once per test set).
 
 
 rule fit_random_forest:
     input:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
     output:
-        "results/evaluation/rf/{embedder}/{dataset}.json",
+        per_test_set("results/evaluation/rf/{embedder}/{dataset}.json"),
     log:
-        "logs/fit_random_forest/{embedder}/{dataset}.log",
+        "logs/fit_random_forest/{embedder}.log",
     benchmark:
-        "benchmarks/fit_random_forest/{embedder}/{dataset}.tsv"
+        "benchmarks/fit_random_forest/{embedder}.tsv"
     wildcard_constraints:
         embedder="|".join(FEATURES) or "^$",
     conda:
@@ -18,61 +19,68 @@ rule fit_random_forest:
     params:
         rf=config["evaluation"]["rf"],
         rare_classes=config["evaluation"]["rare_classes"],
+        datasets=TEST_SETS,
     script:
         "../workflow_scripts/fit_random_forest.py"
 
 
 rule cluster_embeddings:
     input:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
     output:
-        "results/evaluation/cluster/{embedder}/{dataset}.json",
+        scores=per_test_set("results/evaluation/cluster/{embedder}/{dataset}.json"),
+        clusters=per_test_set(
+            "results/evaluation/cluster/{embedder}/{dataset}.clusters.parquet"
+        ),
     log:
-        "logs/cluster_embeddings/{embedder}/{dataset}.log",
+        "logs/cluster_embeddings/{embedder}.log",
     benchmark:
-        "benchmarks/cluster_embeddings/{embedder}/{dataset}.tsv"
+        "benchmarks/cluster_embeddings/{embedder}.tsv"
     conda:
         "../envs/eval.yaml"
     threads: 1
     params:
         cluster=config["evaluation"]["cluster"],
+        datasets=TEST_SETS,
     script:
         "../workflow_scripts/cluster_embeddings.py"
 
 
 rule embed_umap_2d:
     input:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
     output:
-        "results/evaluation/umap2d/{embedder}/{dataset}.parquet",
+        per_test_set("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
     log:
-        "logs/embed_umap_2d/{embedder}/{dataset}.log",
+        "logs/embed_umap_2d/{embedder}.log",
     benchmark:
-        "benchmarks/embed_umap_2d/{embedder}/{dataset}.tsv"
+        "benchmarks/embed_umap_2d/{embedder}.tsv"
     conda:
         "../envs/eval.yaml"
     threads: 1
     params:
         umap=config["evaluation"]["umap2d"],
+        datasets=TEST_SETS,
     script:
         "../workflow_scripts/embed_umap_2d.py"
 
 
 rule probe_grouped:
     input:
-        embeddings="results/embeddings/{embedder}/{dataset}.parquet",
-        check="results/data_check/{dataset}.json",
+        embeddings=per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+        checks=per_test_set("results/data_check/{dataset}.json"),
     output:
-        "results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet",
+        per_test_set("results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet"),
     log:
-        "logs/probe_grouped/{probe}/{embedder}/{dataset}.log",
+        "logs/probe_grouped/{probe}/{embedder}.log",
     benchmark:
-        "benchmarks/probe_grouped/{probe}/{embedder}/{dataset}.tsv"
+        "benchmarks/probe_grouped/{probe}/{embedder}.tsv"
     conda:
         "../envs/eval.yaml"
     threads: 1
     params:
         cfg=get_probe_params,
+        datasets=TEST_SETS,
     script:
         "../workflow_scripts/probe_grouped.py"
 

@@ -26,9 +26,9 @@ rule pretrain_simclr:
         mem_mb=8000,
         cpus_per_task=pretrain_cpus(config["pretrain"]),
     params:
-        pretrain=config["pretrain"],
+        pretrain=result_settings(config, "pretrain"),
         model_input=config["model_input"],
-        spectrogram=config["spectrogram"],
+        spectrogram=result_settings(config, "spectrogram"),
         seed=config["seed"],
         run_hash=get_run_hash(),
         checkpoint="results/models/reefclr/checkpoints/last.pt",

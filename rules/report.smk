@@ -131,9 +131,91 @@ rule plot_published:
         ),
     log:
         "logs/plot_published/all.log",
+    benchmark:
+        "benchmarks/plot_published/all.tsv"
     conda:
         "../envs/report.yaml"
     params:
         dpi=config["figures"]["dpi"],
     script:
         "../workflow_scripts/plot_published.py"
+
+
+# The answer first: one static page per run (results/index.html).
+rule build_results_page:
+    input:
+        summary="results/tables/grouped_summary.csv",
+        paired="results/tables/paired_differences.csv",
+        rf="results/tables/RF_results.csv",
+        chisq="results/tables/chisq_results.csv",
+        figures=[
+            "results/figures/grouped_f1.png",
+            "results/figures/test_f1.png",
+            "results/figures/fewshot.png",
+            "results/figures/cramers_v.png",
+            "results/figures/umap_grid.png",
+        ],
+    output:
+        report(
+            "results/index.html",
+            caption="../report/index_page.rst",
+            category="Start here",
+        ),
+    log:
+        "logs/build_results_page/all.log",
+    benchmark:
+        "benchmarks/build_results_page/all.tsv"
+    conda:
+        "../envs/report.yaml"
+    params:
+        title="ReefCLR: which embedding tells these reef sounds apart",
+        notice=DEMO_NOTICE,
+    script:
+        "../workflow_scripts/build_results_page.py"
+
+
+# Look and listen: every embedder's 2-D UMAP per test set, spectrograms on hover, audio on click.
+rule build_explorer:
+    input:
+        coords=per_pair("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
+        clusters=per_pair(
+            "results/evaluation/cluster/{embedder}/{dataset}.clusters.parquet"
+        ),
+        embeddings=per_pair("results/embeddings/{embedder}/{dataset}.parquet"),
+        manifests=expand("results/manifests/{dataset}.parquet", dataset=TEST_SETS),
+        cache=[
+            f
+            for d in TEST_SETS
+            for n in ("wave.npy", "mel.npy", "index.parquet")
+            for f in cache_files(d, n)
+        ],
+    output:
+        report(
+            "results/explorer.html",
+            caption="../report/explorer.rst",
+            category="Start here",
+        ),
+    log:
+        "logs/build_explorer/all.log",
+    benchmark:
+        "benchmarks/build_explorer/all.tsv"
+    conda:
+        "../envs/report.yaml"
+    params:
+        explorer=config["explorer"],
+        embedders=FEATURES,
+        datasets=TEST_SETS,
+        shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
+        seed=config["seed"],
+        sample_rate=config["spectrogram"]["sample_rate"],
+        title="ReefCLR explorer: look and listen",
+        demo_note=DEMO_NOTICE,
+        paths={
+            "manifest": "results/manifests/{dataset}.parquet",
+            "shard": "results/cache/{dataset}/shard-{shard}",
+            "embeddings": "results/embeddings/{embedder}/{dataset}.parquet",
+            "coords": "results/evaluation/umap2d/{embedder}/{dataset}.parquet",
+            "clusters": "results/evaluation/cluster/{embedder}/{dataset}.clusters.parquet",
+        },
+    script:
+        "../workflow_scripts/build_explorer.py"

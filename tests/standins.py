@@ -41,3 +41,35 @@ def hub_savedmodel(path: Path, kind: str) -> Path:
 
     tf.saved_model.save(StandIn(), str(path))
     return path
+
+
+def perch_savedmodel(path: Path, kind: str) -> Path:
+    """A SavedModel with SurfPerch's ``infer_tf`` (-> (logits, embedding (B, 1280))) or Perch
+    2.0's ``serving_default`` signature (inputs -> {"embedding": (B, 1536), "label": ...}), on
+    5 s of 32 kHz audio. Entry j of a window's vector is the window's mean times (j + 1), so
+    the zero padding and the averaging over windows can be checked."""
+    import tensorflow as tf
+
+    dim = 1280 if kind == "surfperch" else 1536
+    scale = tf.range(1, dim + 1, dtype=tf.float32)[None, :]
+    spec = tf.TensorSpec([None, 160000], tf.float32, name="inputs")
+
+    def embedding(audio):
+        return tf.reduce_mean(audio, axis=1, keepdims=True) * scale
+
+    class SurfPerch(tf.Module):
+        @tf.function(input_signature=[spec])
+        def infer_tf(self, audio):
+            return tf.zeros([tf.shape(audio)[0], 10]), embedding(audio)
+
+    class Perch2(tf.Module):
+        @tf.function(input_signature=[spec])
+        def serve(self, inputs):
+            return {"embedding": embedding(inputs), "label": tf.zeros([tf.shape(inputs)[0], 10])}
+
+    if kind == "surfperch":
+        tf.saved_model.save(SurfPerch(), str(path))
+    else:
+        module = Perch2()
+        tf.saved_model.save(module, str(path), signatures={"serving_default": module.serve})
+    return path

@@ -3,6 +3,7 @@
 import pandas as pd
 import torch
 from reefclr import cache, manifest
+from reefclr.config import with_runtime
 from reefclr.logs import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -13,7 +14,7 @@ cache.build_shard(
     clips,
     int(snakemake.wildcards.shard),
     snakemake.params.root,
-    snakemake.params.spectrogram,
+    with_runtime(snakemake.params.spectrogram, snakemake.config, "spectrogram"),
     snakemake.params.segment["clip_s"],
     snakemake.params.segment["channel"],
     snakemake.output.wave,

@@ -1,12 +1,19 @@
-"""UMAP + affinity propagation + chi-square on one embedder x test set."""
+"""UMAP + affinity propagation + chi-square on one embedder, every test set; each clip's
+cluster beside the scores (for the explorer)."""
 
 import pandas as pd
 from reefclr import evaluate
-from reefclr.atomic import write_json
-from reefclr.logs import setup_logging
+from reefclr.atomic import write_json, write_table
+from reefclr.logs import each_test_set, setup_logging
 
 setup_logging(snakemake.log[0])
-table = evaluate.study_order(pd.read_parquet(snakemake.input[0]))
-scores = evaluate.cluster_scores(evaluate.embedding_matrix(table), table["label"].to_numpy(), snakemake.params.cluster)
-write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores,
-           snakemake.output[0])
+cfg = snakemake.params.cluster
+for dataset, source, scores_path, clusters_path in each_test_set(
+        snakemake.params.datasets, snakemake.input, snakemake.output.scores, snakemake.output.clusters):
+    table = evaluate.study_order(pd.read_parquet(source))
+    x, y = evaluate.embedding_matrix(table), table["label"].to_numpy()
+    assigned = evaluate.cluster_assignments(x, y, cfg)
+    scores = evaluate.cluster_scores(x, y, cfg, assigned)
+    write_json(dict(embedder=snakemake.wildcards.embedder, dataset=dataset) | scores, scores_path)
+    keep, clusters, _ = assigned
+    write_table(pd.DataFrame({"clip_id": table["clip_id"].to_numpy()[keep], "cluster": clusters}), clusters_path)

@@ -1,14 +1,15 @@
-"""The study's random forest on one embedder x test set."""
+"""The study's random forest on one embedder, every test set."""
 
 import pandas as pd
 from reefclr import evaluate, splits
 from reefclr.atomic import write_json
-from reefclr.logs import setup_logging
+from reefclr.logs import each_test_set, setup_logging
 
 setup_logging(snakemake.log[0])
-table = evaluate.study_order(pd.read_parquet(snakemake.input[0]))
-table, left_out = splits.leave_out_rare(table, snakemake.params.rare_classes, grouped=False)
-scores = evaluate.random_forest(evaluate.embedding_matrix(table), table["label"].to_numpy(), snakemake.params.rf,
-                                n_jobs=snakemake.threads)
-write_json(dict(embedder=snakemake.wildcards.embedder, dataset=snakemake.wildcards.dataset) | scores
-           | {"left_out": left_out}, snakemake.output[0])
+for dataset, source, target in each_test_set(snakemake.params.datasets, snakemake.input, snakemake.output):
+    table = evaluate.study_order(pd.read_parquet(source))
+    table, left_out = splits.leave_out_rare(table, snakemake.params.rare_classes, grouped=False)
+    scores = evaluate.random_forest(evaluate.embedding_matrix(table), table["label"].to_numpy(),
+                                    snakemake.params.rf, n_jobs=snakemake.threads)
+    write_json(dict(embedder=snakemake.wildcards.embedder, dataset=dataset) | scores | {"left_out": left_out},
+               target)

@@ -41,19 +41,19 @@ def test_embedders_on_real_audio(marrs_cache, name):
     _, data = marrs_cache
     cfg = {"random_init": {"model_input": INPUT, "encoder": "small_resnet", "width": 8, "seed": 0},
            "mel_stats": {"n_mels": 128}}[name]
-    emb = embedders.load(name, weights=None, cfg=cfg)
+    emb = embedders.load(name, cfg)
     table = embedders.embed_dataset(emb, data, batch_size=5)
     matrix = table.filter(regex=r"^e\d{4}$").to_numpy()
     assert matrix.shape == (len(data), emb.dim) and np.isfinite(matrix).all()
     assert matrix.std(axis=0).max() > 0
-    again = embedders.embed_dataset(embedders.load(name, weights=None, cfg=cfg), data, batch_size=7)
+    again = embedders.embed_dataset(embedders.load(name, cfg), data, batch_size=7)
     np.testing.assert_allclose(again.filter(regex=r"^e\d{4}$").to_numpy(), matrix, rtol=1e-5, atol=1e-6)
 
 
 def test_embedding_leaves_weights_frozen(marrs_cache):
     _, data = marrs_cache
-    emb = embedders.load("random_init", weights=None,
-                         cfg={"model_input": INPUT, "encoder": "small_resnet", "width": 8, "seed": 0})
+    emb = embedders.load("random_init",
+                         {"model_input": INPUT, "encoder": "small_resnet", "width": 8, "seed": 0})
     before = {k: v.clone() for k, v in emb.encoder.state_dict().items()}
     embedders.embed_dataset(emb, data, batch_size=4)
     for k, v in emb.encoder.state_dict().items():
@@ -62,7 +62,7 @@ def test_embedding_leaves_weights_frozen(marrs_cache):
 
 def test_missing_reefclr_weights_say_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="enc.pt: ReefCLR encoder weights not found .run the pretrain_simclr"):
-        embedders.load("reefclr", weights=str(tmp_path / "enc.pt"), cfg={"model_input": INPUT})
+        embedders.load("reefclr", {"weights": str(tmp_path / "enc.pt"), "model_input": INPUT})
 
 
 TINY_DEMO = dict(sample_rate=8000, pretrain_sites=2, pretrain_duration_s=4, test_recordings_per_class=1,

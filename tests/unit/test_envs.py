@@ -75,6 +75,26 @@ def test_every_rule_has_env_log_benchmark():
     for name, env, script in rules:
         assert env and script, name
         assert (REPO / env).exists() and (REPO / script).exists(), name
+    for smk in sorted((REPO / "rules").glob("*.smk")):
+        for block in re.split(r"\nrule ", smk.read_text())[1:]:
+            name = block.split(":")[0]
+            log = re.search(r'log:\s*\n\s*"logs/' + name + r'/', block)
+            bench = re.search(r'benchmark:\s*\n\s*"benchmarks/' + name + r'/[^"]+\.tsv"', block)
+            assert log and bench, f"rule {name}: log: logs/{name}/... and benchmark: benchmarks/{name}/...tsv"
+
+
+def test_each_embedders_env_covers_its_loader():
+    """Loaders are imported by name (the registry), so the scan of the script cannot see them."""
+    from reefclr.catalog import REGISTRY
+
+    for name, spec in REGISTRY.items():
+        if not spec.loader:
+            continue
+        module = REPO / "workflow_scripts/reefclr/embedders" / (spec.loader.split(":")[0] + ".py")
+        needed = imports_of(module, set())
+        pkgs = env_packages(f"envs/{spec.env}.yaml")
+        missing = sorted(m for m in needed if CONDA_NAME.get(m, m) not in pkgs)
+        assert not missing, f"embedder {name}: envs/{spec.env}.yaml lacks {missing}"
 
 
 def test_envs_cover_imports():

@@ -102,39 +102,63 @@ def _override(wf, text):
     return planned_rules(wf, "--configfile", "presets/ci.yaml", "change.yaml")
 
 
+# What every change of a score reruns below the scores: the tables, figures and results page.
+TABLES = {"aggregate_tables": 1, "plot_figures": 1, "build_results_page": 1, "all": 1}
+RUNTIME_CHANGES = {
+    "spectrogram.batch_size": "spectrogram:\n  batch_size: 7\n",
+    "embed.batch_size": "embed:\n  batch_size: 5\n",
+    "pretrain.workers": "pretrain:\n  workers: 1\n",
+    "pretrain.compile": "pretrain:\n  compile: true\n",
+    "pretrain.log_every": "pretrain:\n  log_every: 1\n",
+    "pretrain.checkpoint_every": "pretrain:\n  checkpoint_every: 2\n",
+    "pretrain.knn.every": "pretrain:\n  knn:\n    every: 1\n",
+}
+
+
+def test_every_runtime_setting_is_tested():
+    from reefclr.config import RUNTIME_SETTINGS
+
+    assert set(RUNTIME_CHANGES) == set(RUNTIME_SETTINGS)
+
+
+@pytest.mark.parametrize("setting", sorted(RUNTIME_CHANGES))
+def test_runtime_setting_reruns_nothing(finished, setting):
+    """Speed, memory and logging settings are read from the config, never rule params."""
+    assert _override(finished, RUNTIME_CHANGES[setting]) == {}
+
+
 def test_rf_change_reruns_only_rf_and_below(finished):
     counts = _override(finished, "evaluation:\n  rf:\n    n_estimators: 21\n")
-    assert counts == {"fit_random_forest": 18, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
-                      "all": 1}
+    assert counts == {"fit_random_forest": 3, "probe_grouped": 3} | TABLES
 
 
 def test_linear_probe_change_reruns_only_its_jobs_and_few_shot(finished):
     counts = _override(finished, "evaluation:\n  logreg:\n    C: 0.5\n")
-    assert counts == {"probe_grouped": 36, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 6} | TABLES
 
 
 def test_few_shot_change_reruns_only_few_shot(finished):
     counts = _override(finished, "evaluation:\n  fewshot:\n    shots: [1, 2]\n")
-    assert counts == {"probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 3} | TABLES
 
 
 def test_split_change_reruns_every_grouped_probe(finished):
     counts = _override(finished, "evaluation:\n  grouped:\n    repeats: 6\n")
-    assert counts == {"probe_grouped": 54, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"probe_grouped": 9} | TABLES
 
 
 def test_figure_change_reruns_only_figures(finished):
-    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "all": 1}
+    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "build_results_page": 1, "all": 1}
 
 
 def test_umap2d_change_reruns_only_umap2d_and_figures(finished):
     counts = _override(finished, "evaluation:\n  umap2d:\n    min_dist: 0.4\n")
-    assert counts == {"embed_umap_2d": 18, "plot_figures": 1, "all": 1}
+    assert counts == {"embed_umap_2d": 3, "plot_figures": 1, "build_results_page": 1, "build_explorer": 1, "all": 1}
 
 
 def test_clustering_change_reruns_only_clustering_and_below(finished):
     counts = _override(finished, "evaluation:\n  cluster:\n    damping: 0.8\n")
-    assert counts == {"cluster_embeddings": 18, "aggregate_tables": 1, "plot_figures": 1, "all": 1}
+    assert counts == {"cluster_embeddings": 3, "build_explorer": 1} | TABLES
 
 
 def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
@@ -152,9 +176,8 @@ def test_version_bump_reruns_the_stage(finished):
 
 def test_adding_an_embedder_runs_only_its_jobs(finished):
     counts = _override(finished, "embed:\n  embedders: [reefclr, random_init, mel_stats, acoustic_indices]\n")
-    assert counts == {"extract_waveform_embeddings": 6, "fit_random_forest": 6, "cluster_embeddings": 6,
-                      "embed_umap_2d": 6, "probe_grouped": 18, "aggregate_tables": 1, "plot_figures": 1,
-                      "all": 1}
+    assert counts == {"extract_waveform_embeddings": 6, "fit_random_forest": 1, "cluster_embeddings": 1,
+                      "embed_umap_2d": 1, "probe_grouped": 3, "build_explorer": 1} | TABLES
 
 
 RARE = REPO / "tests/data/marrs_sonotypes"  # croak 2 files, grunt 1, scrape 3: grunt is in one recording
@@ -217,7 +240,7 @@ def test_adding_a_test_set_reruns_no_cache_of_the_others(finished):
     counts = _override(finished, yaml.safe_dump({"data": {"datasets": cfg["datasets"] + [extra]}}))
     assert counts["build_spectrogram_cache"] == 1 and counts["segment_recordings"] == 1
     assert counts["validate_data"] == 1 and "pretrain_simclr" not in counts
-    assert counts["extract_embeddings"] == 3 and counts["probe_grouped"] == 9
+    assert counts["extract_embeddings"] == 3 and counts["probe_grouped"] == 9  # every embedder x probe
 
 
 @pytest.mark.parametrize("name, dim", [("acoustic_indices", 60), ("birdnet", 1024)])

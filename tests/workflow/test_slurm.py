@@ -50,6 +50,7 @@ def slurm_run(cluster, tmp_path_factory):
     cmd = ["timeout", "-k", "10", "1500", sys.executable, "-m", "snakemake", "--profile", "profiles/slurm",
            "--configfile", "presets/ci.yaml", "gpu.yaml",
            "--slurm-status-command", "squeue",  # no slurmdbd here, so no sacct
+           "--cores", "2",  # group jobs no wider than this node
            "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "3",
            "--set-resources", "pretrain_simclr:cpus_per_task=2", "pretrain_simclr:mem_mb=4000"]
     out = subprocess.run(cmd, cwd=wf, env=env, capture_output=True, text=True)
@@ -57,9 +58,9 @@ def slurm_run(cluster, tmp_path_factory):
     return wf, out.stdout + out.stderr
 
 
-def _slurm_job(log: str, rule: str) -> str:
-    match = re.search(rf"submitted with SLURM jobid (\d+) \(log: [^)]*rule_{rule}/", log)
-    assert match, f"no SLURM job of rule {rule} in the log"
+def _slurm_job(log: str, rule: str, kind: str = "rule") -> str:
+    match = re.search(rf"submitted with SLURM jobid (\d+) \(log: [^)]*{kind}_{rule}/", log)
+    assert match, f"no SLURM job of {kind} {rule} in the log"
     return match.group(1)
 
 
@@ -78,9 +79,18 @@ def test_gpu_rule_asked_slurm_for_a_gpu(slurm_run):
     show = subprocess.run(["scontrol", "show", "job", _slurm_job(log, "pretrain_simclr")], capture_output=True,
                           text=True).stdout
     assert re.search(r"TresPerJob=\S*gpu:1", show), show
-    cpu_only = subprocess.run(["scontrol", "show", "job", _slurm_job(log, "fit_random_forest")],
+    cpu_only = subprocess.run(["scontrol", "show", "job", _slurm_job(log, "evaluate", "group")],
                               capture_output=True, text=True).stdout
     assert "gpu" not in cpu_only
+
+
+def test_small_jobs_went_to_slurm_in_groups(slurm_run):
+    """The ci preset's 52 cluster jobs reach SLURM as about a dozen submissions."""
+    _, log = slurm_run
+    submitted = re.findall(r"submitted with SLURM jobid \d+ \(log: [^)]*/(rule|group)_(\w+)/", log)
+    assert {name for kind, name in submitted if kind == "group"} == {"segment", "cache", "embed", "evaluate"}
+    assert {name for kind, name in submitted if kind == "rule"} == {"pretrain_simclr"}
+    assert len(submitted) <= 12, submitted
 
 
 def test_local_rules_did_not_go_to_slurm(slurm_run):

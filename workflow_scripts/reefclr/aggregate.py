@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-DISPLAY_NAMES = {"reefclr": "ReefCLR", "random_init": "RandomInit", "mel_stats": "MelStats", "imagenet": "ImageNet",
-                 "vggish": "VGGish", "yamnet": "YAMNet", "birdnet": "BirdNET", "acoustic_indices": "AcousticIndices",
-                 "supervised": "Supervised", "supervised_from_reefclr": "SupervisedFromReefCLR"}
+from .catalog import REGISTRY
+
 RF_COLUMNS = ["Test Accuracy", "Test Precision", "Test Recall", "Test F1",
               "Train Accuracy", "Train Precision", "Train Recall", "Train F1", "Embedding", "Location"]
 CHISQ_COLUMNS = ["Category", "Location", "Num_Clusters", "Chi2_Stat", "P_Value"]
@@ -21,7 +20,7 @@ def location(dataset_id: str) -> str:
 
 
 def display_name(embedder: str) -> str:
-    return DISPLAY_NAMES.get(embedder, embedder)
+    return REGISTRY[embedder].display if embedder in REGISTRY else embedder
 
 
 def read_records(paths: list[str | Path]) -> list[dict]:

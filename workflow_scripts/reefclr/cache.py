@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ import torch
 from tqdm import tqdm
 
 from .atomic import atomic_path, write_table
+from .cachedset import CachedSet, shard_dir  # noqa: F401  (the cache as the workflow reads it)
 from .audio import check_finite, iter_clips
 from .spectrogram import MelSpectrogram, n_frames
 
@@ -109,50 +109,3 @@ def _write_mel(wave: np.ndarray, spec_cfg: dict, path: Path) -> None:
             mel[start : start + batch] = melspec(torch.from_numpy(np.asarray(wave[start : start + batch]))).numpy()
     mel.flush()
     del mel
-
-
-@dataclass
-class CachedSet:
-    """Several cache shards seen as one array of clips."""
-
-    index: pd.DataFrame
-    mels: list[np.ndarray]
-    waves: list[np.ndarray]
-
-    @classmethod
-    def open(cls, shard_dirs: list[str | Path]) -> "CachedSet":
-        frames, mels, waves = [], [], []
-        for i, d in enumerate(shard_dirs):
-            d = Path(d)
-            idx = pd.read_parquet(d / "index.parquet").assign(shard_pos=i)
-            frames.append(idx)
-            mels.append(np.load(d / "mel.npy", mmap_mode="r"))
-            waves.append(np.load(d / "wave.npy", mmap_mode="r"))
-            if len(idx) != len(mels[-1]):
-                raise ValueError(f"{d}: index has {len(idx)} rows but mel.npy {len(mels[-1])}")
-        index = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return cls(index, mels, waves)
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-    def mel(self, positions: np.ndarray) -> np.ndarray:
-        """Mel spectrograms of the clips at ``positions`` (rows of ``index``), in that order."""
-        return self._gather(self.mels, positions)
-
-    def wave(self, positions: np.ndarray) -> np.ndarray:
-        return self._gather(self.waves, positions)
-
-    def _gather(self, arrays: list[np.ndarray], positions: np.ndarray) -> np.ndarray:
-        sel = self.index.iloc[positions]
-        out = np.empty((len(positions), *arrays[0].shape[1:]), dtype=np.float32)
-        for shard_pos, group in sel.groupby("shard_pos").indices.items():
-            rows = sel["row"].to_numpy()[group]
-            order = np.argsort(rows)  # memmap reads in file order
-            out[group[order]] = arrays[shard_pos][rows[order]]
-        return out
-
-
-def shard_dir(path: str | Path) -> Path:
-    """The shard directory of any of its cache files."""
-    return Path(os.path.dirname(path))

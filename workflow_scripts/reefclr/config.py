@@ -118,3 +118,47 @@ def sort_keys(obj):
     if isinstance(obj, list):
         return [sort_keys(v) for v in obj]
     return obj
+
+
+# Settings that change only speed, memory or logging: never a rule's params, so changing one
+# after a finished run reruns nothing. Scripts read them from the job's config (``with_runtime``).
+RUNTIME_SETTINGS = (
+    "spectrogram.batch_size",
+    "embed.batch_size",
+    "pretrain.workers",
+    "pretrain.compile",
+    "pretrain.log_every",
+    "pretrain.checkpoint_every",
+    "pretrain.knn.every",
+)
+
+
+def result_settings(config: dict, section: str) -> dict:
+    """``config[section]`` without its runtime settings: what a rule's params may hold."""
+    import copy
+
+    out = copy.deepcopy(config[section])
+    for key in RUNTIME_SETTINGS:
+        head, *rest = key.split(".")
+        if head == section:
+            node = out
+            for part in rest[:-1]:
+                node = node.get(part) or {}
+            node.pop(rest[-1], None)
+    return out
+
+
+def with_runtime(settings: dict, config: dict, section: str) -> dict:
+    """``settings`` (a result slice of ``section``) with the runtime settings of ``config``."""
+    import copy
+
+    out = copy.deepcopy(settings)
+    for key in RUNTIME_SETTINGS:
+        head, *rest = key.split(".")
+        if head != section:
+            continue
+        src, dst = config[section], out
+        for part in rest[:-1]:
+            src, dst = src[part], dst.setdefault(part, {})
+        dst[rest[-1]] = src[rest[-1]]
+    return out

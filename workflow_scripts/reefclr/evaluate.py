@@ -147,22 +147,30 @@ def stratified_subsample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
     return np.sort(np.concatenate(keep))
 
 
-def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict) -> dict:
-    """UMAP -> affinity propagation -> chi-square, Cramer's V, AMI, ARI, homogeneity, completeness."""
-    from scipy.stats import chi2_contingency
-
-    n_total = len(y)
-    if n_total > cfg["max_points"]:
+def cluster_assignments(x: np.ndarray, y: np.ndarray, cfg: dict) -> tuple[np.ndarray, np.ndarray, bool]:
+    """UMAP -> affinity propagation: (positions clustered, their clusters, converged). Above
+    ``max_points`` clips, a class-stratified subsample is clustered."""
+    keep = np.arange(len(y))
+    if len(y) > cfg["max_points"]:
         keep = stratified_subsample(y, cfg["max_points"], cfg["random_state"])
         log.warning("clustering a class-stratified subsample of %d of %d clips (evaluation.cluster.max_points)",
-                    len(keep), n_total)
-        x, y = x[keep], y[keep]
-    reduced = umap_embed(x, cfg["umap"])
+                    len(keep), len(y))
+    reduced = umap_embed(x[keep], cfg["umap"])
     ap = AffinityPropagation(damping=cfg["damping"], max_iter=cfg["max_iter"], random_state=cfg["random_state"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clusters = ap.fit_predict(reduced)
-    converged = not any("did not converge" in str(w.message) for w in caught)
+    return keep, clusters, not any("did not converge" in str(w.message) for w in caught)
+
+
+def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict, assigned: tuple | None = None) -> dict:
+    """Chi-square, Cramer's V, AMI, ARI, homogeneity, completeness of the clusters
+    (``assigned``: the output of ``cluster_assignments``, computed when not given)."""
+    from scipy.stats import chi2_contingency
+
+    n_total = len(y)
+    keep, clusters, converged = assigned if assigned is not None else cluster_assignments(x, y, cfg)
+    y = y[keep]
     table = pd.crosstab(clusters, y).to_numpy()
     n_clusters = len(np.unique(clusters))
     if table.shape[0] > 1 and table.shape[1] > 1:

@@ -1,33 +1,26 @@
-"""Embedder registry: name -> how to load it and turn a batch of clips into vectors.
+"""Embedders: name -> how to load it and turn a batch of clips into vectors.
 
 Every embedder declares its input (cached mel power, or the waveform at its own sample rate
 read from the source audio), its dimension and a checksum of its weights, loads weights
-from an explicit place (never a silent substitute; see ``weights``), and embeds in inference
-mode. ``supervised`` and ``supervised_from_reefclr`` are not embedders but classifiers
-trained per test set (``reefclr.supervised``); they share the RF table.
+from an explicit place (never a silent substitute; see ``reefclr.catalog``), and embeds in
+inference mode. Its registry record (``reefclr.catalog.REGISTRY``) names the loader.
 """
 
 from __future__ import annotations
 
-from ..catalog import FEATURE_EMBEDDERS, SUPERVISED, WAVEFORM_EMBEDDERS
+import importlib
+
+from ..catalog import spec
 from .base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
-from .cnn import load_imagenet, load_random_init, load_reefclr
 
-__all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file",
-           "waveform_batches", "load", "FEATURE_EMBEDDERS", "SUPERVISED", "WAVEFORM_EMBEDDERS"]
+__all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file", "waveform_batches", "load"]
 
 
-def load(name: str, *, weights: str | None, cfg: dict) -> Embedder:
-    """Build the mel-input embedder ``name`` from its config slice (``get_embedder_params`` in
-    rules/common.smk); waveform embedders: ``reefclr.embedders.waveform.load``."""
-    if name == "reefclr":
-        return load_reefclr(weights, cfg["model_input"])
-    if name == "random_init":
-        return load_random_init(cfg["encoder"], cfg["width"], cfg["model_input"], cfg["seed"])
-    if name == "mel_stats":
-        return MelStats(cfg["n_mels"])
-    if name == "imagenet":
-        return load_imagenet(cfg["weights"], cfg["model_input"])
-    if name in WAVEFORM_EMBEDDERS:
-        raise ValueError(f"{name} embeds waveforms: load it with reefclr.embedders.waveform.load")
-    raise ValueError(f"unknown embedder {name!r}; known: {', '.join(FEATURE_EMBEDDERS)}")
+def load(name: str, cfg: dict, threads: int = 1) -> Embedder:
+    """Build embedder ``name`` from its config slice (``catalog.params_slice``; for reefclr,
+    ``cfg["weights"]`` is the trained encoder file)."""
+    record = spec(name)
+    if not record.loader:
+        raise ValueError(f"{name} is a classifier trained per test set, not an embedder")
+    module, function = record.loader.split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(cfg, threads)

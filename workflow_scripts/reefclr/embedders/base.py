@@ -61,6 +61,10 @@ class MelStats(Embedder):
         return torch.cat([logmel.mean(dim=2), logmel.std(dim=2)], dim=1).numpy()
 
 
+def load_mel_stats(cfg: dict, threads: int = 1) -> MelStats:
+    return MelStats(cfg["n_mels"])
+
+
 def sha256_file(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

@@ -54,3 +54,7 @@ class BirdNET(Embedder):
                 vectors.append(self.interpreter.get_tensor(self.embedding_index)[0].copy())
             out[i] = np.mean(vectors, axis=0)
         return out
+
+
+def load(cfg: dict, threads: int = 1) -> BirdNET:
+    return BirdNET(cfg["weights"], threads)

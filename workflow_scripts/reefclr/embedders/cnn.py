@@ -11,23 +11,23 @@ from .base import EncoderEmbedder, sha256_file
 from ..catalog import require
 
 
-def load_reefclr(weights: str | Path, input_cfg: dict) -> EncoderEmbedder:
-    """The SimCLR encoder written by ``pretrain_simclr``."""
-    weights = Path(weights)
+def load_reefclr(cfg: dict, threads: int = 1) -> EncoderEmbedder:
+    """The SimCLR encoder written by ``pretrain_simclr`` (``cfg["weights"]``)."""
+    weights = Path(cfg["weights"])
     if not weights.exists():
         raise FileNotFoundError(f"{weights}: ReefCLR encoder weights not found (run the pretrain_simclr rule)")
     state = torch.load(weights, map_location="cpu", weights_only=False)
     encoder, dim = build_encoder(EncoderArgs(**state["encoder_args"]))
     encoder.load_state_dict(state["state_dict"])
-    return EncoderEmbedder("reefclr", encoder, dim, input_cfg, sha256_file(weights))
+    return EncoderEmbedder("reefclr", encoder, dim, cfg["model_input"], sha256_file(weights))
 
 
-def load_random_init(encoder_name: str, width: int, input_cfg: dict, seed: int) -> EncoderEmbedder:
+def load_random_init(cfg: dict, threads: int = 1) -> EncoderEmbedder:
     """The ReefCLR architecture, SimCLR-initialised and never trained: the control."""
-    torch.manual_seed(seed)
-    encoder, dim = build_encoder(EncoderArgs(encoder_name, width))
+    torch.manual_seed(cfg["seed"])
+    encoder, dim = build_encoder(EncoderArgs(cfg["encoder"], cfg["width"]))
     simclr_init_(encoder)
-    return EncoderEmbedder("random_init", encoder, dim, input_cfg, f"random-init-seed-{seed}")
+    return EncoderEmbedder("random_init", encoder, dim, cfg["model_input"], f"random-init-seed-{cfg['seed']}")
 
 
 def imagenet_resnet50(weights: str | Path) -> torch.nn.Module:
@@ -40,6 +40,6 @@ def imagenet_resnet50(weights: str | Path) -> torch.nn.Module:
     return net
 
 
-def load_imagenet(weights: str | None, input_cfg: dict) -> EncoderEmbedder:
-    path = require("imagenet", weights)
-    return EncoderEmbedder("imagenet", imagenet_resnet50(path), 2048, input_cfg, sha256_file(path))
+def load_imagenet(cfg: dict, threads: int = 1) -> EncoderEmbedder:
+    path = require("imagenet", cfg["weights"])
+    return EncoderEmbedder("imagenet", imagenet_resnet50(path), 2048, cfg["model_input"], sha256_file(path))

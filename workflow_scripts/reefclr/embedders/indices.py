@@ -55,3 +55,7 @@ class AcousticIndices(Embedder):
             values[~np.isfinite(values) | (np.abs(values) > 1e30)] = 0.0
             out[i] = values
         return out
+
+
+def load(cfg: dict, threads: int = 1) -> AcousticIndices:
+    return AcousticIndices(cfg["acoustic_indices"])

@@ -44,3 +44,7 @@ class HubEmbedder(Embedder):
                 _, frames, _ = self.model(wave)
             out[i] = np.asarray(frames).mean(axis=0)
         return out
+
+
+def load(cfg: dict, threads: int = 1) -> HubEmbedder:
+    return HubEmbedder(cfg["name"], cfg["weights"], threads)

@@ -1,0 +1,61 @@
+"""Rules' params: the config slice each job reads, and nothing else.
+
+A job reruns when its params change, so each holds exactly the settings that change its
+result (never the runtime settings of ``reefclr.config.RUNTIME_SETTINGS``). Light: the
+Snakefile imports it for every DAG.
+"""
+
+from __future__ import annotations
+
+from .catalog import EXTERNAL_WEIGHTS
+from .config import result_settings, slice_hash
+
+STUDY_TEST_SETS = frozenset(f"test_{loc}" for loc in
+                            ("australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"))
+PROBE_NEEDS = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
+HARDWARE = ("device", "gpus", "sync_batchnorm")  # a checkpoint resumes across these
+
+
+def weights_needed(config: dict) -> list[str]:
+    """Embedders whose pretrained weights this config needs."""
+    embedders = config["embed"]["embedders"]
+    needed = {e for e in embedders if e in EXTERNAL_WEIGHTS}
+    if "supervised" in embedders and config["supervised"]["init"] == "imagenet":
+        needed.add("imagenet")
+    return sorted(needed)
+
+
+def supervised(config: dict, embedder: str) -> dict:
+    """What one supervised classifier depends on: its training settings and the RF split."""
+    rf = config["evaluation"]["rf"]
+    return {
+        "supervised": config["supervised"],
+        "init": "reefclr" if embedder == "supervised_from_reefclr" else config["supervised"]["init"],
+        "split": {k: rf[k] for k in ("test_size", "random_state")},
+        "rare_classes": config["evaluation"]["rare_classes"],
+        "model_input": config["model_input"],
+        "spectrogram": result_settings(config, "spectrogram"),
+        "waveform_method": config["pretrain"]["waveform_method"],
+        "seed": config["seed"],
+    }
+
+
+def probe(config: dict, probe_name: str, embedder: str) -> dict:
+    """The evaluation slices one grouped probe reads: changing one reruns only its jobs."""
+    ev = config["evaluation"]
+    return {k: ev[k] for k in PROBE_NEEDS[probe_name]} | {
+        "grouped": ev["grouped"], "rare_classes": ev["rare_classes"], "embedder": embedder}
+
+
+def data_needs(config: dict) -> dict:
+    """The settings that decide whether the data check stops the run. Its warnings about
+    few-shot sizes and the pretraining batch read the config without being params."""
+    ev = config["evaluation"]
+    return {"test_size": ev["rf"]["test_size"], "rare_classes": ev["rare_classes"]}
+
+
+def run_hash(config: dict) -> str:
+    """Settings that define a pretraining run; a checkpoint resumes only the same run, across
+    runtime settings and the hardware."""
+    defining = {k: v for k, v in result_settings(config, "pretrain").items() if k not in HARDWARE}
+    return slice_hash(defining, config["model_input"], result_settings(config, "spectrogram"), config["seed"])

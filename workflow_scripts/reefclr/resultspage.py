@@ -1,0 +1,98 @@
+"""results/index.html: the answer first (per test set, the best embedder and which of its
+differences the paired intervals can tell apart), then the tables and figures. One static
+file: figures inline, no server, no network."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from .aggregate import display_name
+
+HEADLINE = ("rf_grouped", "macro_f1")  # the study's classifier, on grouped splits
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0} td,th{border:1px solid #ddd;padding:2px 6px}
+th{background:#f4f4f4} .answer{background:#f6fbff;border-left:4px solid #1f77b4;padding:.4em .8em;margin:.6em 0}
+.notice{background:#fff4e5;border-left:4px solid #ff7f0e;padding:.4em .8em} img{max-width:100%}
+"""
+
+
+def _interval(row: pd.Series, mean: str = "mean") -> str:
+    return f"{row[mean]:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+
+
+def answers(summary: pd.DataFrame, paired: pd.DataFrame, protocol: str = HEADLINE[0],
+            metric: str = HEADLINE[1]) -> list[dict]:
+    """Per test set: the best embedder by mean ``metric`` under ``protocol``, the embedders it
+    is distinguishably better than (Holm-adjusted paired p < 0.05) and those it is not."""
+    out = []
+    rows = summary[(summary["protocol"] == protocol) & (summary["metric"] == metric)]
+    for dataset, group in rows.groupby("dataset", sort=True):
+        best = group.loc[group["mean"].idxmax()]
+        pairs = paired[(paired["dataset"] == dataset) & (paired["protocol"] == protocol)
+                       & (paired["metric"] == metric)
+                       & ((paired["embedder_a"] == best["embedder"]) | (paired["embedder_b"] == best["embedder"]))]
+        better, tied = [], []
+        for _, pair in pairs.iterrows():
+            sign = 1 if pair["embedder_a"] == best["embedder"] else -1
+            other = pair["embedder_b"] if sign == 1 else pair["embedder_a"]
+            item = dict(embedder=other, diff=sign * pair["mean_diff"],
+                        low=min(sign * pair["ci_low"], sign * pair["ci_high"]),
+                        high=max(sign * pair["ci_low"], sign * pair["ci_high"]), p_holm=pair["p_holm"])
+            (better if pair["distinguishable_holm"] and item["diff"] > 0 else tied).append(item)
+        out.append(dict(dataset=dataset, best=best["embedder"], score=_interval(best), grouping=best["grouping"],
+                        splits=int(best["splits"]), better=sorted(better, key=lambda i: -i["diff"]),
+                        tied=sorted(tied, key=lambda i: i["diff"])))
+    return out
+
+
+def _names(items: list[dict]) -> str:
+    return ", ".join(f"{html.escape(display_name(i['embedder']))} ({i['diff']:+.3f} [{i['low']:+.3f}, "
+                     f"{i['high']:+.3f}], Holm p = {i['p_holm']:.3g})" for i in items) or "none"
+
+
+def answer_html(a: dict) -> str:
+    return (f"<div class='answer'><b>{html.escape(a['dataset'])}</b>: best "
+            f"<b>{html.escape(display_name(a['best']))}</b>, grouped RF macro-F1 {a['score']} "
+            f"(splits grouped by {html.escape(a['grouping'])}, {a['splits']} distinct splits).<br>"
+            f"Distinguishably better than: {_names(a['better'])}.<br>"
+            f"Not distinguishable from: {_names(a['tied'])}.</div>")
+
+
+def _image(path: str | Path) -> str:
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    return f"<img src='data:image/png;base64,{data}' alt='{html.escape(Path(path).stem)}'>"
+
+
+def page(summary: pd.DataFrame, paired: pd.DataFrame, rf: pd.DataFrame, chisq: pd.DataFrame,
+         figures: list[str | Path], title: str, notice: str = "") -> str:
+    """The whole page as HTML text."""
+    headline = summary[summary["metric"] == "macro_f1"]
+    headline = headline[headline["protocol"].isin(["rf_grouped", "logreg_grouped"])].copy()
+    headline["embedder"] = headline["embedder"].map(display_name)
+    headline["macro-F1 (95% interval)"] = headline.apply(_interval, axis=1)
+    grouped = headline.pivot_table(index=["dataset", "embedder"], columns="protocol",
+                                   values="macro-F1 (95% interval)", aggfunc="first").reset_index()
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"]
+    if notice:
+        parts.append(f"<p class='notice'>{html.escape(notice)}</p>")
+    parts.append("<p>Look and listen: <a href='explorer.html'>explorer.html</a> (every embedding, "
+                 "spectrograms and audio); the full Snakemake report: <a href='report.html'>report.html</a>.</p>")
+    parts.append("<h2>The answer, per test set</h2>")
+    parts += [answer_html(a) for a in answers(summary, paired)]
+    parts.append("<p>Intervals are corrected resampled-t 95% intervals over distinct grouped splits, kept "
+                 "inside [0, 1]; differences are paired on the same splits, p-values Holm-adjusted per "
+                 "protocol (tables/paired_differences.csv).</p>")
+    parts.append("<h2>Grouped macro-F1</h2>" + grouped.to_html(index=False, border=0))
+    parts.append("<h2>The study's tables</h2><h3>RF_results.csv</h3>"
+                 + rf.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}")
+                 + "<h3>chisq_results.csv</h3>" + chisq.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}"))
+    parts.append("<h2>Figures</h2>" + "".join(f"<h3>{html.escape(Path(f).stem)}</h3>{_image(f)}" for f in figures))
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -18,9 +18,11 @@ include: "rules/pretrain.smk"
 include: "rules/embed.smk"
 include: "rules/evaluate.smk"
 include: "rules/report.smk"
+include: "rules/deploy.smk"
 
 
 rule all:
     default_target: True
     input:
         get_final_outputs(),
+        params.deploy_outputs(config),

@@ -5,7 +5,7 @@ import sys
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
 from reefclr import params
-from reefclr.catalog import REGISTRY, params_slice, weights_marker
+from reefclr.catalog import EXTERNAL_WEIGHTS, REGISTRY, params_slice, weights_marker
 from reefclr.config import (
     ConfigError,
     load_schema,
@@ -33,23 +33,22 @@ DATASETS = {d["id"]: d for d in config["data"]["datasets"]}
 PRETRAIN_SETS = [i for i, d in DATASETS.items() if d["role"] == "pretrain"]
 TEST_SETS = [i for i, d in DATASETS.items() if d["role"] == "test"]
 EMBEDDERS = config["embed"]["embedders"]
+# The deployment embedder is extracted too when a classifier learns from a test set with it.
+USED = EMBEDDERS + [e for e in params.deploy_embedders(config) if e not in EMBEDDERS]
 # Embedders with embeddings (RF, clusters, UMAP, probes), and classifiers trained per test set;
 # an embedder's env (its registry record) picks its extraction rule.
 FEATURES = [e for e in EMBEDDERS if REGISTRY[e].input != "classifier"]
 CLASSIFIERS = [e for e in EMBEDDERS if REGISTRY[e].input == "classifier"]
-TORCH_FEATURES = [e for e in FEATURES if REGISTRY[e].env == "torch"]
-TF_FEATURES = [e for e in FEATURES if REGISTRY[e].env == "tf"]
+TORCH_FEATURES = [
+    e for e in USED if REGISTRY[e].env == "torch" and e not in CLASSIFIERS
+]
+TF_FEATURES = [e for e in USED if REGISTRY[e].env == "tf"]
 DEMO_ROOT = "resources/demo"
 # The synthetic demo borrows the study's test-set names; nothing drawn from it claims a reproduction.
 IS_DEMO = os.path.normpath(config["data"]["root"]) == DEMO_ROOT
 # The study's figures are drawn against the published ones for its own six test sets only.
 IS_STUDY = set(TEST_SETS) == params.STUDY_TEST_SETS and not IS_DEMO
-DEMO_NOTICE = (
-    "Synthetic demo data: generated recordings that share the study's test-set names; "
-    "nothing here is a reproduction of the study."
-    if IS_DEMO
-    else ""
-)
+DEMO_NOTICE = params.DEMO_NOTICE if IS_DEMO else ""
 
 
 def weights_needed():
@@ -65,11 +64,12 @@ localrules:
     validate_data,
     aggregate_tables,
     plot_figures,
+    build_results_page,
 
 
 wildcard_constraints:
     dataset="|".join(DATASETS),
-    embedder="|".join(EMBEDDERS),
+    embedder="|".join(USED),
     shard=r"\d+",
     probe="rf|logreg|fewshot",
 
@@ -87,6 +87,14 @@ def cache_files(dataset, name):
     """One cache file per shard of ``dataset``."""
     shards = DATASETS[dataset]["shards"]
     return [f"results/cache/{dataset}/shard-{k}/{name}" for k in range(shards)]
+
+
+TEST_CACHES = [
+    f
+    for d in TEST_SETS
+    for n in ("mel.npy", "index.parquet")
+    for f in cache_files(d, n)
+]
 
 
 def get_dataset_cache(wildcards):
@@ -117,11 +125,14 @@ def weights_file(name):
     return weights_marker(name, config["embed"]["weights"][name])
 
 
-def get_embed_weights(wildcards):
-    name = wildcards.embedder
+def embedder_weights(name):
     if name == "reefclr":
         return ["results/models/reefclr/encoder.pt"]
     return [weights_file(name)] if name in weights_needed() else []
+
+
+def get_embed_weights(wildcards):
+    return embedder_weights(wildcards.embedder)
 
 
 def get_supervised_weights(wildcards):
@@ -143,10 +154,6 @@ def get_supervised_params(wildcards):
 
 def get_probe_params(wildcards):
     return params.probe(config, wildcards.probe, wildcards.embedder)
-
-
-def get_pretrain_gpus():
-    return config["pretrain"]["gpus"]
 
 
 def get_run_hash():
@@ -172,21 +179,9 @@ PROBES = ["rf", "logreg", "fewshot"]
 
 
 def get_final_outputs():
-    outputs = [
-        "results/data_check/summary.md",
-        "results/tables/RF_results.csv",
-        "results/tables/chisq_results.csv",
-        "results/tables/scores_long.csv",
-        "results/tables/grouped_summary.csv",
-        "results/tables/paired_differences.csv",
-        "results/figures/grouped_f1.png",
-        "results/figures/fewshot.png",
-        "results/figures/umap_grid.png",
-        "results/figures/test_f1.png",
-        "results/figures/chisq.png",
-        "results/index.html",
-        "results/explorer.html",
-    ]
+    # The results page reads the study's tables and the figures; the rest are sinks.
+    outputs = ["results/data_check/summary.md", "results/index.html"]
+    outputs += ["results/explorer.html", "results/figures/chisq.png"]
     if "reefclr" in EMBEDDERS:
         outputs.append("results/models/reefclr/loss_curve.png")
     if IS_STUDY:

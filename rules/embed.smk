@@ -1,16 +1,17 @@
-# Test clips -> embeddings, one job per embedder x test set; pretrained weights.
+# Test clips -> embeddings: one job per embedder covers every test set (the model loads once);
+# pretrained weights.
 
 
 rule extract_embeddings:
     input:
-        cache=get_dataset_cache,
+        cache=TEST_CACHES,
         weights=get_embed_weights,
     output:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
     log:
-        "logs/extract_embeddings/{embedder}/{dataset}.log",
+        "logs/extract_embeddings/{embedder}.log",
     benchmark:
-        "benchmarks/extract_embeddings/{embedder}/{dataset}.tsv"
+        "benchmarks/extract_embeddings/{embedder}.tsv"
     wildcard_constraints:
         embedder="|".join(TORCH_FEATURES) or "^$",
     conda:
@@ -20,6 +21,9 @@ rule extract_embeddings:
         mem_mb=4000,
     params:
         embedder=get_embedder_params,
+        datasets=TEST_SETS,
+        shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
+        cache=lambda w: "results/cache/{dataset}/shard-{shard}",
     script:
         "../workflow_scripts/extract_embeddings.py"
 
@@ -27,14 +31,14 @@ rule extract_embeddings:
 # Embedders of envs/tf.yaml (registry env "tf"): they read the source audio at their own rate.
 rule extract_waveform_embeddings:
     input:
-        cache=get_dataset_cache,
+        cache=TEST_CACHES,
         weights=get_embed_weights,
     output:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
     log:
-        "logs/extract_waveform_embeddings/{embedder}/{dataset}.log",
+        "logs/extract_waveform_embeddings/{embedder}.log",
     benchmark:
-        "benchmarks/extract_waveform_embeddings/{embedder}/{dataset}.tsv"
+        "benchmarks/extract_waveform_embeddings/{embedder}.tsv"
     wildcard_constraints:
         embedder="|".join(TF_FEATURES) or "^$",
     conda:
@@ -44,6 +48,9 @@ rule extract_waveform_embeddings:
         mem_mb=4000,
     params:
         embedder=get_embedder_params,
+        datasets=TEST_SETS,
+        shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
+        cache=lambda w: "results/cache/{dataset}/shard-{shard}",
     script:
         "../workflow_scripts/extract_embeddings.py"
 

@@ -22,7 +22,7 @@ rule pretrain_simclr:
         "../envs/torch.yaml"
     threads: pretrain_cpus(config["pretrain"])
     resources:
-        gpu=get_pretrain_gpus(),
+        gpu=config["pretrain"]["gpus"],
         mem_mb=8000,
         cpus_per_task=pretrain_cpus(config["pretrain"]),
     params:

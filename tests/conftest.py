@@ -10,7 +10,8 @@ MARRS = REPO / "tests/data/marrs_sonotypes"
 MARRS_SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}
 
 
-SLOW_MODULES = {"test_end_to_end", "test_paper_presets", "test_slurm", "test_pretrain_rule", "test_own_data"}
+SLOW_MODULES = {"test_end_to_end", "test_paper_presets", "test_slurm", "test_pretrain_rule", "test_own_data",
+                "test_explorer_browser"}
 
 
 def pytest_collection_modifyitems(items):

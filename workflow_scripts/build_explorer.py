@@ -4,6 +4,7 @@ import pandas as pd
 from reefclr import explorer
 from reefclr.cachedset import CachedSet
 from reefclr.logs import each_test_set, setup_logging
+from reefclr.vectors import matrix
 
 setup_logging(snakemake.log[0])
 p = snakemake.params
@@ -20,7 +21,7 @@ for (dataset,) in each_test_set(p.datasets):
         table = pd.read_parquet(p.paths["embeddings"].format(embedder=name, dataset=dataset))
         coords = pd.read_parquet(p.paths["coords"].format(embedder=name, dataset=dataset))
         clusters = pd.read_parquet(p.paths["clusters"].format(embedder=name, dataset=dataset))
-        predicted = explorer.out_of_fold_predictions(explorer.vectors(table), table["label"].to_numpy(),
+        predicted = explorer.out_of_fold_predictions(matrix(table), table["label"].to_numpy(),
                                                      table["group"].to_numpy(), p.seed)
         frame = coords[["clip_id", "x", "y"]].merge(clusters, on="clip_id", how="left")
         frame = frame.merge(pd.DataFrame({"clip_id": table["clip_id"], "predicted": predicted}), on="clip_id")

@@ -11,7 +11,8 @@ from helpers import REPO
 # import name -> conda-forge package name
 CONDA_NAME = {"torch": "pytorch", "soundfile": "pysoundfile", "soxr": "python-soxr", "sklearn": "scikit-learn",
               "yaml": "pyyaml", "matplotlib": "matplotlib-base", "umap": "umap-learn", "PIL": "pillow",
-              "tensorflow_hub": "tensorflow-hub", "ai_edge_litert": "ai-edge-litert", "maad": "scikit-maad"}
+              "tensorflow_hub": "tensorflow-hub", "ai_edge_litert": "ai-edge-litert", "maad": "scikit-maad",
+              "faiss": "faiss-cpu"}
 PIP_NAME = {"pytorch": "torch", "pysoundfile": "soundfile", "python-soxr": "soxr", "matplotlib-base": "matplotlib"}
 STDLIB = set(sys.stdlib_module_names) | {"reefclr", "snakemake"}
 

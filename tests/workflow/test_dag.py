@@ -9,14 +9,16 @@ import standins
 
 ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "data_gate", "build_spectrogram_cache",
              "pretrain_simclr", "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
-             "probe_grouped", "aggregate_tables", "plot_figures", "build_results_page", "build_explorer", "all"}
+             "probe_grouped", "aggregate_tables", "plot_figures", "build_results_page", "build_explorer", "all",
+             "embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events"}
+DEPLOY_RULES = {"embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events"}
 
 
 def test_demo_dry_run_lists_every_rule(workflow_copy):
     """The demo: reefclr, random_init, mel_stats from the cache; acoustic indices and BirdNET from the audio."""
     counts = planned_rules(workflow_copy)
     assert set(counts) == ALL_RULES | {"extract_waveform_embeddings"}
-    assert counts["extract_embeddings"] == 3 * 6 and counts["extract_waveform_embeddings"] == 2 * 6
+    assert counts["extract_embeddings"] == 3 and counts["extract_waveform_embeddings"] == 2  # one per embedder
     # one evaluation job per embedder and analysis covers every test set
     assert counts["fit_random_forest"] == counts["cluster_embeddings"] == counts["embed_umap_2d"] == 5
     assert counts["probe_grouped"] == 3 * 5  # rf, logreg, fewshot
@@ -40,10 +42,10 @@ def standin_weights(tmp_path, monkeypatch):
 
 def test_paper_preset_dry_run(workflow_copy, standin_weights):
     counts = planned_rules(workflow_copy, "--configfile", "presets/paper.yaml")
-    assert set(counts) == ALL_RULES - {"make_demo_data"} | {"extract_waveform_embeddings", "train_supervised",
+    assert set(counts) == ALL_RULES - {"make_demo_data"} - DEPLOY_RULES | {"extract_waveform_embeddings", "train_supervised",
                                                             "plot_published"}
-    assert counts["extract_embeddings"] == 2 * 6  # reefclr, imagenet
-    assert counts["extract_waveform_embeddings"] == 6  # vggish
+    assert counts["extract_embeddings"] == 2  # reefclr, imagenet
+    assert counts["extract_waveform_embeddings"] == 1  # vggish
     assert counts["train_supervised"] == 6 and counts["fit_random_forest"] == 3
     assert counts["build_spectrogram_cache"] == 64 + 6
     out = snakemake(workflow_copy, "-n", "--configfile", "presets/paper.yaml")

@@ -112,6 +112,7 @@ RUNTIME_CHANGES = {
     "pretrain.log_every": "pretrain:\n  log_every: 1\n",
     "pretrain.checkpoint_every": "pretrain:\n  checkpoint_every: 2\n",
     "pretrain.knn.every": "pretrain:\n  knn:\n    every: 1\n",
+    "deploy.batch_size": "deploy:\n  batch_size: 17\n",
 }
 
 
@@ -164,7 +165,7 @@ def test_clustering_change_reruns_only_clustering_and_below(finished):
 def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
     counts = _override(finished, "model_input:\n  image_size: 40\n")
     assert "build_spectrogram_cache" not in counts and "segment_recordings" not in counts
-    assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 12  # mel_stats untouched
+    assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 2  # mel_stats untouched
 
 
 def test_version_bump_reruns_the_stage(finished):
@@ -176,8 +177,50 @@ def test_version_bump_reruns_the_stage(finished):
 
 def test_adding_an_embedder_runs_only_its_jobs(finished):
     counts = _override(finished, "embed:\n  embedders: [reefclr, random_init, mel_stats, acoustic_indices]\n")
-    assert counts == {"extract_waveform_embeddings": 6, "fit_random_forest": 1, "cluster_embeddings": 1,
+    assert counts == {"extract_waveform_embeddings": 1, "fit_random_forest": 1, "cluster_embeddings": 1,
                       "embed_umap_2d": 1, "probe_grouped": 3, "build_explorer": 1} | TABLES
+
+
+def test_deployment_search_classifier_detections_and_summaries(finished):
+    from reefclr.raven import read_raven_table
+
+    deploy = finished / "results/deploy/deploy_reef"
+    hits = pd.read_csv(deploy / "search/hits.csv")
+    assert sorted(hits["query"].unique()) == ["query01_grunt", "query02_knock"]
+    assert hits.groupby("query")["rank"].max().tolist() == [20, 20] and hits["score"].between(-1, 1).all()
+    tables = sorted((deploy / "search/raven").glob("*.selections.txt"))
+    assert tables and sum(len(read_raven_table(t, "Annotation")) for t in tables) == len(hits)
+    clf = json.loads((finished / "results/deploy/classifiers/fish.json").read_text())
+    assert clf["embedder"] == "reefclr" and len(clf["weights_sha256"]) == 64 and clf["validation"]["folds"] >= 2
+    summary = json.loads((deploy / "detections/fish/summary.json").read_text())
+    truth = summary["truth"]
+    assert truth["recordings"] == 8 and truth["known_events"] > 0 and 0 <= truth["precision"] <= 1
+    assert summary["threshold"] == clf["threshold_target_precision"]
+    hourly = pd.read_csv(deploy / "detections/fish/site_hour.csv")
+    assert set(hourly["site"]) == {"reef01", "reef02"} and hourly["events"].sum() == summary["events"]
+    assert Image.open(deploy / "detections/fish/diel.png").size[0] > 300
+
+
+def test_threshold_change_reruns_only_the_detections(finished):
+    assert _override(finished, "deploy:\n  detect:\n    threshold: 0.5\n") == {"detect_events": 1, "all": 1}
+
+
+def test_a_new_query_reruns_only_the_search(finished, tmp_path):
+    import shutil
+    import time
+
+    wf = tmp_path / "wf"
+    shutil.copytree(finished, wf, symlinks=True)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    shutil.copy(wf / "resources/demo/queries/query01_grunt.wav", queries / "a.wav")
+    (wf / "q.yaml").write_text(f"deploy:\n  queries: {queries}\n")
+    args = ("--configfile", "presets/ci.yaml", "q.yaml")
+    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1, "all": 1}
+    assert snakemake(wf, "--cores", "2", *args).returncode == 0
+    time.sleep(1)
+    shutil.copy(wf / "resources/demo/queries/query02_knock.wav", queries / "b.wav")
+    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1, "all": 1}
 
 
 RARE = REPO / "tests/data/marrs_sonotypes"  # croak 2 files, grunt 1, scrape 3: grunt is in one recording
@@ -240,7 +283,7 @@ def test_adding_a_test_set_reruns_no_cache_of_the_others(finished):
     counts = _override(finished, yaml.safe_dump({"data": {"datasets": cfg["datasets"] + [extra]}}))
     assert counts["build_spectrogram_cache"] == 1 and counts["segment_recordings"] == 1
     assert counts["validate_data"] == 1 and "pretrain_simclr" not in counts
-    assert counts["extract_embeddings"] == 3 and counts["probe_grouped"] == 9  # every embedder x probe
+    assert counts["extract_embeddings"] == 3 and counts["probe_grouped"] == 9  # every embedder (x probe)
 
 
 @pytest.mark.parametrize("name, dim", [("acoustic_indices", 60), ("birdnet", 1024)])

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator, validators
 
+from .catalog import REGISTRY
+
 
 class ConfigError(ValueError):
     """The config does not match the schema."""
@@ -85,8 +87,23 @@ def _check_cross_fields(config: dict) -> None:
                 f"invalid config:\n  config: data.datasets: no dataset with role '{role}' "
                 "(needed by the embedders and evaluation listed in the config)"
             )
-    knn = config["pretrain"]["knn"]
+    deploy = config["deploy"]
     tests = [d["id"] for d in datasets if d["role"] == "test"]
+    if deploy["embedder"] not in REGISTRY or REGISTRY[deploy["embedder"]].input == "classifier":
+        raise ConfigError(f"invalid config:\n  config: deploy.embedder: {deploy['embedder']!r} is not an embedder; "
+                          f"embedders: {[n for n, s in REGISTRY.items() if s.input != 'classifier']}")
+    deployments = [d["id"] for d in datasets if d["role"] == "deploy"]
+    for name, sound in (deploy["classifiers"] if deployments else {}).items():
+        if ("dataset" in sound) == ("reviewed" in sound):
+            raise ConfigError(f"invalid config:\n  config: deploy.classifiers.{name}: give either dataset (a test "
+                              "set) or reviewed (a Raven table of reviewed hits)")
+        if "dataset" in sound and sound["dataset"] not in tests:
+            raise ConfigError(f"invalid config:\n  config: deploy.classifiers.{name}.dataset: {sound['dataset']!r} "
+                              f"is not a test dataset; test datasets: {tests}")
+        if "reviewed" in sound and not sound["negative"]:
+            raise ConfigError(f"invalid config:\n  config: deploy.classifiers.{name}.negative: a reviewed table "
+                              "needs the values that mark a negative")
+    knn = config["pretrain"]["knn"]
     if knn["dataset"] == "auto":
         knn["dataset"] = tests[0] if tests else None
     knn = knn["dataset"]
@@ -130,6 +147,7 @@ RUNTIME_SETTINGS = (
     "pretrain.log_every",
     "pretrain.checkpoint_every",
     "pretrain.knn.every",
+    "deploy.batch_size",
 )
 
 

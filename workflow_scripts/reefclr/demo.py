@@ -272,6 +272,7 @@ def generate(out_dir: str | Path, cfg: dict, seed: int) -> dict:
     entries = _bermuda_clips(out, rng, sr, cfg["bermuda_clips_per_class"], max(2, n_rec))
     files += [e["file_name"] for e in entries]
     (out / "dataset.json").write_text(json.dumps({"audio": entries}, indent=1))
+    files += _deployment(out, rng, sr, cfg)
     summary = {"files": len(files), "sample_rate": sr, "seed": seed, "config": cfg}
     (out / "demo.json").write_text(json.dumps(summary, indent=2))
     log.info("demo: %d audio files under %s", len(files), out)
@@ -296,3 +297,42 @@ def _bermuda_clips(out: Path, rng, sr: int, per_class: int, recordings: int) -> 
                 entries.append({"file_name": name, "class": f"class{k}", "data_type": "test_data",
                                 "dataset": "test_bermuda"})
     return entries
+
+
+def fish_rate_per_min(hour: int) -> float:
+    """Fish calls per minute of the demo deployment: a dusk chorus peaking at 19:00, few by day."""
+    return 1.0 + 9.0 * np.exp(-0.5 * (((hour - 19 + 12) % 24 - 12) / 2.5) ** 2)
+
+
+def _deployment(out: Path, rng, sr: int, cfg: dict) -> list[str]:
+    """A deployment of ``deploy_sites`` hydrophones, one recording every 24 / files_per_site
+    hours over two days, fish calls at a diel rate, boats as distractors; the calls in Raven
+    tables (deploy_truth/), and two query recordings of single calls (queries/)."""
+    files = []
+    n = int(cfg["deploy_duration_s"] * sr)
+    step_h = 48 / cfg["deploy_files_per_site"]
+    for s in range(cfg["deploy_sites"]):
+        profile = site_profile(rng, boats_per_min=0.5)
+        for f in range(cfg["deploy_files_per_site"]):
+            hours = f * step_h
+            day, hour = 1 + int(hours // 24), int(hours % 24)
+            stem = f"reef{s + 1:02d}_202304{day:02d}_{hour:02d}0000"
+            x = ambient(rng, n, sr, profile)
+            ref = _rms(x)
+            for _ in range(rng.poisson(0.5 * cfg["deploy_duration_s"] / 60)):
+                x += ref * rng.uniform(0.3, 2) * boat(n, sr, rng, rng.uniform(0, cfg["deploy_duration_s"]), 4)
+            events, t = [], rng.exponential(60 / fish_rate_per_min(hour))
+            while t < cfg["deploy_duration_s"] - 1:
+                call = fish_call(rng.choice(CALL_TYPES), rng, sr)
+                add_event(x, call, int(t * sr), rng.uniform(-4, 10), ref)
+                events.append((t, t + len(call) / sr, "fish"))
+                t += len(call) / sr + 0.5 + rng.exponential(60 / fish_rate_per_min(hour))
+            _write(out / "deploy" / f"reef{s + 1:02d}" / f"{stem}.wav", x, sr)
+            _write_raven(out / "deploy_truth" / f"{stem}.Table.1.selections.txt", events, sr)
+            files.append(f"deploy/reef{s + 1:02d}/{stem}.wav")
+    for q, kind in enumerate(("grunt", "knock")):
+        x = ambient(rng, int(3 * sr), sr, site_profile(rng, boats_per_min=0))
+        add_event(x, fish_call(kind, rng, sr), int(0.8 * sr), 6, _rms(x))
+        _write(out / "queries" / f"query{q + 1:02d}_{kind}.wav", x, sr)
+        files.append(f"queries/query{q + 1:02d}_{kind}.wav")
+    return files

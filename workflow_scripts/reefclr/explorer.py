@@ -118,14 +118,9 @@ def stratified_keep(labels: pd.Series, n: int, seed: int) -> np.ndarray:
     return np.sort(np.concatenate(keep))
 
 
-def vectors(table: pd.DataFrame) -> np.ndarray:
-    """The embedding columns (e0000, e0001, ...) of an embeddings table."""
-    return table.filter(regex=r"^e\d+$").to_numpy(np.float32)
-
-
 def out_of_fold_predictions(x: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int) -> np.ndarray | None:
     """Each clip's label as predicted by a logistic regression that never saw its group
-    (grouped k-fold, k = min(5, groups)); None when there are fewer than two groups or classes."""
+    (grouped k-fold, k = min(3, groups)); None when there are fewer than two groups or classes."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
@@ -135,7 +130,7 @@ def out_of_fold_predictions(x: np.ndarray, y: np.ndarray, groups: np.ndarray, se
     if n_groups < 2 or len(np.unique(y)) < 2:
         return None
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
-    return cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(n_splits=min(5, n_groups)))
+    return cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(n_splits=min(3, n_groups)))
 
 
 def dataset_table(meta: pd.DataFrame, per_embedder: dict[str, pd.DataFrame], max_points: int,

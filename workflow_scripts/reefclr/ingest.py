@@ -21,13 +21,12 @@ import pandas as pd
 
 from . import grouping, manifest
 from .audio import AudioInfo, audio_info, fingerprint
+from .raven import events_table, read_raven_table
 from .segment import clip_offsets, label_clips
 from .timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 
-RAVEN_BEGIN = "Begin Time (s)"
-RAVEN_END = "End Time (s)"
 MIN_SR, MAX_SR = 2000, 384000
 
 
@@ -132,6 +131,8 @@ class Ingest:
 def build_manifest(spec: dict, root: str | Path, segment: dict, on_bad_audio: str = "error"
                    ) -> tuple[pd.DataFrame, dict]:
     """The clip manifest of one dataset entry of the config, and its data-check report."""
+    if spec.get("hop_s"):
+        segment = segment | {"hop_s": spec["hop_s"]}
     ctx = Ingest(spec, Path(root), segment, on_bad_audio)
     adapter = {"folders": _folders, "raven": _raven, "csv": _csv, "dataset_json": _dataset_json}[spec["format"]]
     df = pd.DataFrame(adapter(ctx), columns=[c for c in manifest.COLUMNS if c not in ("shard", "dataset", "role")])
@@ -172,35 +173,6 @@ def _folders(ctx: Ingest) -> list[dict]:
             rows += ctx.clip_rows(path, info, label=first if spec["label_from_folder"] else None,
                                   site=spec["site"] or first)
     return rows
-
-
-def read_raven_table(path: Path, label_column: str) -> pd.DataFrame:
-    """A Raven selection table -> columns begin_s, end_s, label (and begin_file if present)."""
-    try:
-        table = pd.read_csv(path, sep="\t")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a tab-separated Raven selection table ({exc})") from exc
-    missing = [c for c in (RAVEN_BEGIN, RAVEN_END, label_column) if c not in table.columns]
-    if missing:
-        raise ValueError(f"{path}: Raven table lacks column(s) {missing}; has {list(table.columns)}")
-    out = _events(table[RAVEN_BEGIN], table[RAVEN_END], table[label_column], path, "selection row",
-                  label_column)
-    if "Begin File" in table.columns:
-        out["begin_file"] = table["Begin File"].astype(str)
-    return out
-
-
-def _events(begin, end, label, path, what: str, label_column: str) -> pd.DataFrame:
-    out = pd.DataFrame({"begin_s": pd.to_numeric(begin, errors="coerce"),
-                        "end_s": pd.to_numeric(end, errors="coerce"),
-                        "label": label.astype("string").str.strip()})
-    for i, row in enumerate(out.itertuples()):
-        where = f"{path}: {what} {i + 1}"
-        if pd.isna(row.begin_s) or pd.isna(row.end_s) or row.end_s <= row.begin_s or row.begin_s < 0:
-            raise ValueError(f"{where}: invalid times begin={row.begin_s} end={row.end_s}")
-        if pd.isna(row.label) or not row.label:
-            raise ValueError(f"{where}: empty label in column {label_column!r}")
-    return out
 
 
 def _raven(ctx: Ingest) -> list[dict]:

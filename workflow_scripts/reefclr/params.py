@@ -7,6 +7,8 @@ Snakefile imports it for every DAG.
 
 from __future__ import annotations
 
+import os
+
 from .catalog import EXTERNAL_WEIGHTS
 from .config import result_settings, slice_hash
 
@@ -14,11 +16,58 @@ STUDY_TEST_SETS = frozenset(f"test_{loc}" for loc in
                             ("australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"))
 PROBE_NEEDS = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
 HARDWARE = ("device", "gpus", "sync_batchnorm")  # a checkpoint resumes across these
+DEMO_NOTICE = ("Synthetic demo data: generated recordings that share the study's test-set names; nothing "
+               "here is a reproduction of the study.")
+
+
+def deploy_sets(config: dict) -> list[str]:
+    return [d["id"] for d in config["data"]["datasets"] if d["role"] == "deploy"]
+
+
+def deploy_embedders(config: dict) -> list[str]:
+    """The deployment embedder, when the config has a deployment."""
+    return [config["deploy"]["embedder"]] if deploy_sets(config) else []
+
+
+def deploy_shards(config: dict, dataset: str) -> list[str]:
+    shards = next(d["shards"] for d in config["data"]["datasets"] if d["id"] == dataset)
+    return [f"results/deploy/{dataset}/windows/shard-{k}.parquet" for k in range(shards)]
+
+
+def classifier_examples(config: dict, sound: str) -> list[str]:
+    """A test set's embeddings by the deployment embedder, or every deployment window."""
+    spec = config["deploy"]["classifiers"][sound]
+    if "dataset" in spec:
+        return [f"results/embeddings/{config['deploy']['embedder']}/{spec['dataset']}.parquet"]
+    return [f for d in deploy_sets(config) for f in deploy_shards(config, d)]
+
+
+def reviewed_table(config: dict, sound: str) -> list[str]:
+    spec = config["deploy"]["classifiers"][sound]
+    return [os.path.join(config["data"]["root"], spec["reviewed"])] if "reviewed" in spec else []
+
+
+def queries_input(config: dict, demo_root: str | None) -> str:
+    """The query folder (a new file there reruns the search), or the demo that makes it."""
+    queries = config["deploy"]["queries"] or ""
+    inside_demo = demo_root is not None and not os.path.isabs(queries)
+    return demo_root if inside_demo else os.path.join(config["data"]["root"], queries)
+
+
+def deploy_outputs(config: dict) -> list[str]:
+    """Classifiers, search hits and each sound's detections of every deployment (none without one)."""
+    sets, sounds = deploy_sets(config), list(config["deploy"]["classifiers"])
+    outputs = [f"results/deploy/classifiers/{s}.json" for s in sounds] if sets else []
+    for d in sets:
+        if config["deploy"]["queries"]:
+            outputs.append(f"results/deploy/{d}/search/hits.csv")
+        outputs += [f"results/deploy/{d}/detections/{s}/summary.json" for s in sounds]
+    return outputs
 
 
 def weights_needed(config: dict) -> list[str]:
     """Embedders whose pretrained weights this config needs."""
-    embedders = config["embed"]["embedders"]
+    embedders = config["embed"]["embedders"] + deploy_embedders(config)
     needed = {e for e in embedders if e in EXTERNAL_WEIGHTS}
     if "supervised" in embedders and config["supervised"]["init"] == "imagenet":
         needed.add("imagenet")

@@ -226,3 +226,40 @@ def published_scatter(reproduced: pd.DataFrame, published: pd.DataFrame, path, d
         ax.text(0.5, 0.5, "no embedding x location in common\nwith the published table", ha="center",
                 va="center", transform=ax.transAxes)
     _save(fig, path, dpi)
+
+
+def diel(hourly: pd.DataFrame, sound: str, path, dpi: int = 150) -> None:
+    """Per site, events per recorded hour as an hour-of-day x date heat map (grey: no recording)."""
+    sites = sorted(hourly["site"].astype(str).unique())
+    dates = sorted(hourly["date"].unique())
+    fig, axes = plt.subplots(1, len(sites), figsize=(1.2 + 0.45 * max(4, len(dates)) * len(sites), 4.2),
+                             squeeze=False, sharey=True)
+    top = max(float(hourly["events_per_hour"].max()), 1e-9)
+    for ax, site in zip(axes[0], sites, strict=True):
+        grid = np.full((24, len(dates)), np.nan)
+        for r in hourly[hourly["site"].astype(str) == site].itertuples():
+            grid[int(r.hour), dates.index(r.date)] = r.events_per_hour
+        cmap = matplotlib.colormaps["viridis"].copy()
+        cmap.set_bad("#dddddd")
+        image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", origin="lower", cmap=cmap, vmin=0, vmax=top,
+                          extent=(-0.5, len(dates) - 0.5, -0.5, 23.5), interpolation="nearest")
+        ax.set_xticks(range(len(dates)), [d[5:] for d in dates], rotation=90, fontsize=7)
+        ax.set_title(site, fontsize=9)
+    axes[0][0].set_yticks(range(0, 24, 3))
+    axes[0][0].set_ylabel("hour of day")
+    fig.colorbar(image, ax=axes[0].tolist(), label=f"{sound} events per recorded hour")
+    fig.suptitle(f"{sound}: diel pattern per site", fontsize=10)
+    _save(fig, path, dpi)
+
+
+def detection_series(hourly: pd.DataFrame, sound: str, path, dpi: int = 150) -> None:
+    """Events per recorded hour over time, one line per site."""
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    table = hourly.assign(when=pd.to_datetime(hourly["date"]) + pd.to_timedelta(hourly["hour"], unit="h"))
+    for site, rows in table.groupby(table["site"].astype(str), sort=True):
+        rows = rows.sort_values("when")
+        ax.plot(rows["when"], rows["events_per_hour"], marker="o", ms=3, lw=1, label=site)
+    ax.set_ylabel(f"{sound} events per recorded hour")
+    ax.legend(fontsize=7, ncol=4)
+    fig.autofmt_xdate()
+    _save(fig, path, dpi)

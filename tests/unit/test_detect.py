@@ -1,0 +1,109 @@
+"""Classifiers, detections and summaries over deployments (reefclr.detect)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from reefclr import detect
+
+
+def _examples(n=80, dim=6, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.tile([0, 1], n // 2)
+    x = rng.normal(size=(n, dim)) + 2.5 * y[:, None]
+    table = pd.DataFrame(x, columns=[f"e{i:04d}" for i in range(dim)])
+    return table.assign(y=y, group=[f"rec{i % 8}" for i in range(n)], label=np.where(y, "fish", "ambient"))
+
+
+def test_classifier_is_portable_and_validated_on_whole_recordings():
+    examples = _examples()
+    clf = detect.train(examples, "fish", {"C": 1.0}, "reefclr", "a" * 64, 0.9, 0, "test set test_kenya")
+    clf = json.loads(json.dumps(clf))  # what the workflow writes and reads
+    assert clf["embedder"] == "reefclr" and clf["weights_sha256"] == "a" * 64 and clf["dim"] == 6
+    assert clf["validation"]["folds"] == 5 and clf["validation"]["roc_auc"] > 0.95 and clf["groups"] == 8
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = examples.filter(regex=r"^e\d+$").to_numpy()
+    reference = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=5000,
+                                                                   random_state=0)).fit(x, examples["y"])
+    np.testing.assert_allclose(detect.score(clf, examples), reference.predict_proba(x)[:, 1], atol=1e-8)
+    detect.check_compatible(clf, "reefclr", "a" * 64, "shard-0.parquet")
+    with pytest.raises(ValueError, match="shard-0.parquet: classifier 'fish' was trained on reefclr vectors.*"
+                                         "these windows are birdnet"):
+        detect.check_compatible(clf, "birdnet", "b" * 64, "shard-0.parquet")
+    with pytest.raises(ValueError, match="trained on reefclr.*retrain"):
+        detect.check_compatible(clf, "reefclr", "c" * 64, "shard-0.parquet")  # other weights, same name
+
+
+def test_a_class_from_one_recording_is_refused():
+    examples = _examples().assign(group=lambda d: np.where(d["y"] == 1, "rec0", d["group"]))
+    with pytest.raises(ValueError, match="classifier fish .*positive examples from at least 2 recordings"):
+        detect.train(examples, "fish", {"C": 1.0}, "reefclr", "a" * 64, 0.9, 0, "x")
+
+
+def test_threshold_for_a_target_precision():
+    y = np.array([0, 0, 1, 0, 1, 1, 1])
+    score = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+    assert detect.threshold_for_precision(y, score, 1.0) == (0.5, True)
+    assert detect.threshold_for_precision(y, score, 0.75)[0] == 0.3
+
+
+def _scores():
+    time = pd.Timestamp("2023-04-01 19:00:00")
+    rows = [("a.wav", 0.0, 0.9), ("a.wav", 1.92, 0.8), ("a.wav", 3.84, 0.1), ("a.wav", 5.76, 0.7),
+            ("a.wav", 9.6, 0.95), ("b.wav", 0.0, 0.2)]
+    return pd.DataFrame([dict(source=s, site="reef01" if s == "a.wav" else "reef02", offset_s=o, end_s=o + 1.92,
+                              time=time + pd.Timedelta(seconds=o), score=sc) for s, o, sc in rows])
+
+
+def test_detections_merge_into_events():
+    found = detect.events(_scores(), 0.5, merge_gap_s=1.0)
+    assert found[["offset_s", "end_s", "windows"]].values.tolist() == [[0.0, 3.84, 2], [5.76, 7.68, 1],
+                                                                        [9.6, 11.52, 1]]
+    assert found["score"].tolist() == [0.9, 0.7, 0.95] and found["site"].tolist() == ["reef01"] * 3
+    wide = detect.events(_scores(), 0.5, merge_gap_s=2.0)  # gaps of 1.92 s close
+    assert wide[["offset_s", "end_s", "windows"]].values.tolist() == [[0.0, 11.52, 4]]
+
+
+def test_site_hour_summaries_count_effort_and_events():
+    scores = _scores()
+    hourly, daily = detect.summaries(scores, detect.events(scores, 0.5, 1.0), hop_s=1.92)
+    a = hourly[hourly["site"] == "reef01"].iloc[0]
+    assert (a["date"], a["hour"], a["events"], a["windows"]) == ("2023-04-01", 19, 3, 5)
+    assert a["events_per_hour"] == pytest.approx(3 / (5 * 1.92 / 3600))
+    b = hourly[hourly["site"] == "reef02"].iloc[0]
+    assert b["events"] == 0 and b["mean_score"] == pytest.approx(0.2)
+    assert daily["events"].sum() == 3
+
+
+def test_event_scores_with_the_overlap_rule():
+    found = pd.DataFrame({"source": ["a.wav", "a.wav", "a.wav", "quiet.wav", "untabled.wav"],
+                          "offset_s": [0.0, 10.0, 20.0, 0.0, 0.0], "end_s": [2.0, 12.0, 22.0, 2.0, 2.0]})
+    truth = pd.DataFrame({"source": ["a.wav", "a.wav", "a.wav"], "begin_s": [1.5, 30.0, 11.9],
+                          "end_s": [2.5, 31.0, 13.0], "label": "fish"})
+    covered = {"a.wav", "quiet.wav"}  # quiet.wav: a table without events; untabled.wav: no table, left out
+    s = detect.event_scores(found, truth, 0.0, covered)
+    assert (s["true_detections"], s["detections"], s["found_events"], s["known_events"]) == (2, 4, 2, 3)
+    assert s["precision"] == pytest.approx(2 / 4) and s["recall"] == pytest.approx(2 / 3)
+    strict = detect.event_scores(found, truth, 0.2, covered)  # the second overlap is 0.1 s
+    assert strict["true_detections"] == 1 and "0.2 s" in strict["overlap_rule"]
+
+
+def test_reviewed_hits_with_an_unknown_value_name_the_file_and_row(tmp_path):
+    windows = _scores().rename(columns={}).assign(clip_id=range(6), e0000=np.arange(6.0))
+    table = tmp_path / "hits.txt"
+    pd.DataFrame({"Begin File": ["a.wav", "a.wav", "b.wav"], "Begin Time (s)": [0.0, 1.92, 0.0],
+                  "Review": ["y", "", "n"]}).to_csv(table, sep="\t", index=False)
+    examples = detect.reviewed_examples(table, "Review", ["y"], ["n"], windows)
+    assert examples["y"].tolist() == [1, 0] and examples["group"].tolist() == ["a.wav", "b.wav"]
+    pd.DataFrame({"Begin File": ["a.wav"], "Begin Time (s)": [0.0], "Review": ["maybe"]}).to_csv(
+        table, sep="\t", index=False)
+    with pytest.raises(ValueError, match=r"hits.txt: row 1: Review 'maybe' is neither positive \['y'\]"):
+        detect.reviewed_examples(table, "Review", ["y"], ["n"], windows)
+    pd.DataFrame({"Begin File": ["c.wav"], "Begin Time (s)": [0.0], "Review": ["y"]}).to_csv(
+        table, sep="\t", index=False)
+    with pytest.raises(ValueError, match="row 1: no window of the deployment starts at 0.0 s in c.wav"):
+        detect.reviewed_examples(table, "Review", ["y"], ["n"], windows)

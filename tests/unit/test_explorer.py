@@ -1,0 +1,72 @@
+"""The explorer page (reefclr.explorer): subsampling, media, predictions, a standalone file."""
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+import soundfile as sf
+from PIL import Image
+from reefclr import explorer
+
+
+def test_stratified_keep_keeps_every_label_in_proportion():
+    labels = pd.Series(["a"] * 900 + ["b"] * 90 + ["c"] * 10)
+    assert len(explorer.stratified_keep(labels, 2000, 0)) == 1000
+    keep = explorer.stratified_keep(labels, 100, 0)
+    counts = labels.iloc[keep].value_counts()
+    assert abs(len(keep) - 100) <= 3 and counts["a"] == 90 and counts["b"] == 9 and counts["c"] == 1
+    assert np.array_equal(keep, explorer.stratified_keep(labels, 100, 0))  # seeded
+
+
+def test_media_are_small_and_decode(marrs):
+    mel, wave = marrs.mel(np.array([0]))[0], marrs.wave(np.array([0]))[0]
+    thumb = explorer.thumbnail(mel)
+    assert thumb.startswith("data:image/jpeg;base64,") and len(thumb) < 6000
+    image = Image.open(io.BytesIO(base64.b64decode(thumb.split(",", 1)[1])))
+    assert image.size == (96, 64)
+    audio = explorer.audio_snippet(wave, 8000)
+    assert audio.startswith("data:audio/ogg;base64,") and len(audio) < 6000
+    decoded, rate = sf.read(io.BytesIO(base64.b64decode(audio.split(",", 1)[1])))
+    assert abs(len(decoded) / rate - 1.92) < 0.05 and np.abs(decoded).max() > 0.1
+
+
+def test_out_of_fold_predictions_never_see_their_group():
+    rng = np.random.default_rng(0)
+    y = np.repeat(["grunt", "croak"], 40)
+    x = rng.normal(size=(80, 8)) + np.where(y == "grunt", 3.0, -3.0)[:, None]
+    groups = np.tile(np.arange(8), 10)
+    predicted = explorer.out_of_fold_predictions(x, y, groups, 0)
+    assert (predicted == y).mean() > 0.95
+    assert explorer.out_of_fold_predictions(x, y, np.zeros(80), 0) is None  # one group: nothing held out
+
+
+def _tables(n: int):
+    rng = np.random.default_rng(0)
+    meta = pd.DataFrame({"clip_id": [f"c{i}" for i in range(n)], "source": [f"rec{i % 7}.wav" for i in range(n)],
+                         "offset_s": np.arange(n) * 1.92, "label": np.where(np.arange(n) % 3, "fish", "ambient"),
+                         "site": "s1", "group": [f"rec{i % 7}" for i in range(n)], "hour": np.arange(n) % 24})
+    frames = {name: pd.DataFrame({"clip_id": meta["clip_id"], "x": rng.normal(size=n), "y": rng.normal(size=n),
+                                  "predicted": meta["label"], "cluster": (np.arange(n) % 4).astype(str)})
+              for name in ("reefclr", "birdnet")}
+    return meta, frames
+
+
+def test_dataset_table_subsamples_and_colours():
+    meta, frames = _tables(300)
+    table, n_total = explorer.dataset_table(meta, frames, 100, 0)
+    assert n_total == 300 and abs(len(table) - 100) <= 2
+    assert {"x_reefclr", "y_birdnet", "c_label", "c_hour", "c_cluster_birdnet", "c_predicted_reefclr"} <= set(table)
+    assert table.groupby("label")["c_label"].nunique().eq(1).all()  # one colour per label
+    assert table["c_label"].nunique() == 2
+
+
+def test_page_is_one_self_contained_file(tmp_path):
+    meta, frames = _tables(50)
+    table, n_total = explorer.dataset_table(meta, frames, 40, 0)
+    path = tmp_path / "explorer.html"
+    explorer.write_page([explorer.panel("test_x", table, ["reefclr", "birdnet"], n_total, 5)], path, "t", "notes")
+    text = path.read_text()
+    assert f"{len(table)} of 50 clips: a subsample stratified by label" in text
+    assert "<script src=" not in text and "cdn.bokeh.org" not in text  # inline, works offline
+    assert "reefclr-player" in text and "source_test_x" in text

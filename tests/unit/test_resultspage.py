@@ -1,0 +1,52 @@
+"""The results page (reefclr.resultspage): the answer per test set first, from the paired intervals."""
+
+import pandas as pd
+from reefclr import resultspage
+
+
+def _summary():
+    rows = []
+    for dataset, scores in {"test_a": {"reefclr": 0.9, "birdnet": 0.85, "mel_stats": 0.6},
+                            "test_b": {"reefclr": 0.5, "birdnet": 0.7, "mel_stats": 0.69}}.items():
+        for embedder, mean in scores.items():
+            rows.append(dict(embedder=embedder, dataset=dataset, protocol="rf_grouped", metric="macro_f1",
+                             mean=mean, ci_low=mean - 0.05, ci_high=min(1, mean + 0.05), repeats=10,
+                             grouping="recording", splits=10, exhaustive=False))
+    return pd.DataFrame(rows)
+
+
+def _paired():
+    def pair(dataset, a, b, diff, holm):
+        return dict(dataset=dataset, protocol="rf_grouped", metric="macro_f1", embedder_a=a, embedder_b=b,
+                    mean_diff=diff, ci_low=diff - 0.04, ci_high=diff + 0.04, p_holm=0.01 if holm else 0.6,
+                    distinguishable_holm=holm)
+    return pd.DataFrame([pair("test_a", "birdnet", "reefclr", -0.05, False), pair("test_a", "mel_stats", "reefclr",
+                                                                                      -0.3, True),
+                         pair("test_b", "birdnet", "mel_stats", 0.01, False), pair("test_b", "birdnet", "reefclr",
+                                                                                   0.2, True)])
+
+
+def test_answers_name_the_best_and_what_it_beats():
+    answers = {a["dataset"]: a for a in resultspage.answers(_summary(), _paired())}
+    a, b = answers["test_a"], answers["test_b"]
+    assert a["best"] == "reefclr" and [i["embedder"] for i in a["better"]] == ["mel_stats"]
+    assert a["better"][0]["diff"] == 0.3 and a["better"][0]["low"] < 0.3 < a["better"][0]["high"]
+    assert [i["embedder"] for i in a["tied"]] == ["birdnet"] and a["tied"][0]["diff"] == 0.05
+    assert b["best"] == "birdnet" and [i["embedder"] for i in b["better"]] == ["reefclr"]
+    assert [i["embedder"] for i in b["tied"]] == ["mel_stats"]
+    assert a["grouping"] == "recording" and a["splits"] == 10
+
+
+def test_page_puts_the_answer_first_and_is_self_contained(tmp_path):
+    from PIL import Image
+
+    figure = tmp_path / "grouped_f1.png"
+    Image.new("RGB", (10, 10), "white").save(figure)
+    rf = pd.DataFrame({"Test F1": [0.9], "Embedding": ["ReefCLR"], "Location": ["a"]})
+    chisq = pd.DataFrame({"Category": ["ReefCLR"], "Location": ["a"], "Num_Clusters": [3], "Chi2_Stat": [10.0],
+                          "P_Value": [0.01]})
+    text = resultspage.page(_summary(), _paired(), rf, chisq, [figure], "Title", "Synthetic demo data")
+    assert text.index("The answer") < text.index("RF_results.csv") < text.index("Figures")
+    assert "best <b>ReefCLR</b>" in text and "Distinguishably better than: MelStats" in text
+    assert "data:image/png;base64," in text and "Synthetic demo data" in text
+    assert "src='http" not in text

@@ -1,0 +1,213 @@
+"""A linear classifier per sound on one embedder's vectors, in a portable file that carries
+the embedder's name and weights checksum; every window of a deployment scored; detections
+merged into events; site x hour summaries; event-level precision and recall on known events.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .vectors import matrix
+
+log = logging.getLogger(__name__)
+FORMAT = "reefclr-linear-classifier/1"
+
+
+def reviewed_examples(path: Path, column: str, positive: list[str], negative: list[str],
+                      windows: pd.DataFrame) -> pd.DataFrame:
+    """The deployment windows a reviewed Raven table marks (by Begin File and Begin Time),
+    labelled 1 (a positive value) or 0 (a negative one); rows left blank are not reviewed. Any
+    other value, or a row that matches no window, is an error naming the file and the row."""
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    missing = [c for c in ("Begin File", "Begin Time (s)", column) if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: reviewed table lacks column(s) {missing}; has {list(table.columns)}")
+    key = windows.assign(file=windows["source"].map(lambda s: Path(s).name), start=windows["offset_s"].round(3))
+    key = key.set_index(["file", "start"])
+    rows = []
+    for i, row in table.iterrows():
+        value = row[column].strip()
+        if not value:
+            continue
+        if value not in positive + negative:
+            raise ValueError(f"{path}: row {i + 1}: {column} {value!r} is neither positive {positive} nor "
+                             f"negative {negative} (deploy.classifiers)")
+        at = (row["Begin File"], round(float(row["Begin Time (s)"]), 3))
+        if at not in key.index:
+            raise ValueError(f"{path}: row {i + 1}: no window of the deployment starts at {at[1]} s in {at[0]}")
+        rows.append(key.loc[[at]].reset_index(drop=True).assign(y=int(value in positive)))
+    if not rows:
+        raise ValueError(f"{path}: no reviewed rows (column {column!r} is empty everywhere)")
+    out = pd.concat(rows, ignore_index=True)
+    return out.assign(group=out["source"])
+
+
+def dataset_examples(table: pd.DataFrame, positive: list[str], where: str) -> pd.DataFrame:
+    """A labelled test set as examples: 1 for the ``positive`` labels, 0 for the rest."""
+    unknown = sorted(set(positive) - set(table["label"]))
+    if unknown:
+        raise ValueError(f"{where}: positive label(s) {unknown} not in the dataset's labels "
+                         f"{sorted(table['label'].unique())}")
+    return table.assign(y=table["label"].isin(positive).astype(int))
+
+
+def _model(c: float, seed: int):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=5000,
+                                                              random_state=seed))
+
+
+def threshold_for_precision(y: np.ndarray, score: np.ndarray, target: float) -> tuple[float, bool]:
+    """The lowest threshold whose detections reach ``target`` precision (and whether any does;
+    if none, the threshold of the highest precision)."""
+    from sklearn.metrics import precision_recall_curve
+
+    precision, _, thresholds = precision_recall_curve(y, score)
+    ok = np.flatnonzero(precision[:-1] >= target)
+    if len(ok):
+        return float(thresholds[ok[0]]), True
+    return float(thresholds[np.argmax(precision[:-1])]), False
+
+
+def validation_scores(y: np.ndarray, score: np.ndarray, threshold: float) -> dict:
+    from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
+
+    hit = score >= threshold
+    return dict(roc_auc=float(roc_auc_score(y, score)), average_precision=float(average_precision_score(y, score)),
+                precision=float(precision_score(y, hit, zero_division=0)),
+                recall=float(recall_score(y, hit, zero_division=0)), f1=float(f1_score(y, hit, zero_division=0)))
+
+
+def train(examples: pd.DataFrame, sound: str, cfg: dict, embedder: str, weights_sha256: str, target_precision: float,
+          seed: int, source: str) -> dict:
+    """The portable classifier of ``sound``: a standardised logistic regression, validated on
+    grouped folds (whole recordings held out), with the threshold for ``target_precision``."""
+    from sklearn.model_selection import GroupKFold
+
+    y, groups, x = examples["y"].to_numpy(), examples["group"].to_numpy(), matrix(examples, np.float64)
+    where = f"classifier {sound} ({source})"
+    for value, name in ((1, "positive"), (0, "negative")):
+        if (y == value).sum() < 2 or len(np.unique(groups[y == value])) < 2:
+            raise ValueError(f"{where}: needs {name} examples from at least 2 recordings; has "
+                             f"{int((y == value).sum())} from {len(np.unique(groups[y == value]))}")
+    folds = min(5, len(np.unique(groups)))
+    oof = np.zeros(len(y))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(x, y, groups):
+        if len(np.unique(y[train_idx])) < 2:
+            raise ValueError(f"{where}: a fold holds one class only; add recordings of the rarer class")
+        oof[test_idx] = _model(cfg["C"], seed).fit(x[train_idx], y[train_idx]).predict_proba(x[test_idx])[:, 1]
+    threshold, reached = threshold_for_precision(y, oof, target_precision)
+    model = _model(cfg["C"], seed).fit(x, y)
+    scaler, logreg = model[0], model[1]
+    return {"format": FORMAT, "sound": sound, "embedder": embedder, "weights_sha256": weights_sha256,
+            "dim": int(x.shape[1]), "scaler_mean": scaler.mean_.tolist(), "scaler_scale": scaler.scale_.tolist(),
+            "coef": logreg.coef_[0].tolist(), "intercept": float(logreg.intercept_[0]),
+            "target_precision": target_precision, "threshold_target_precision": threshold,
+            "target_reached": reached, "trained_on": source, "positives": int(y.sum()), "negatives": int((1 - y).sum()),
+            "groups": int(len(np.unique(groups))),
+            "validation": {"folds": folds, "grouping": "recording", **validation_scores(y, oof, threshold)}}
+
+
+def check_compatible(classifier: dict, embedder: str, weights_sha256: str, where: str) -> None:
+    """Refuse vectors of another embedder (name or weights) than the classifier was trained on."""
+    if classifier.get("format") != FORMAT:
+        raise ValueError(f"{where}: not a {FORMAT} file")
+    if (classifier["embedder"], classifier["weights_sha256"]) != (embedder, weights_sha256):
+        raise ValueError(f"{where}: classifier {classifier['sound']!r} was trained on {classifier['embedder']} "
+                         f"vectors (weights sha256 {classifier['weights_sha256'][:12]}...), these windows are "
+                         f"{embedder} (weights sha256 {weights_sha256[:12]}...): retrain it on this embedder")
+
+
+def score(classifier: dict, table: pd.DataFrame) -> np.ndarray:
+    """The classifier's probability of the sound for each row of an embeddings table."""
+    x = (matrix(table, np.float64) - np.asarray(classifier["scaler_mean"])) / np.asarray(classifier["scaler_scale"])
+    z = x @ np.asarray(classifier["coef"]) + classifier["intercept"]
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def events(scores: pd.DataFrame, threshold: float, merge_gap_s: float) -> pd.DataFrame:
+    """Windows scoring at least ``threshold``, merged per recording into events when the gap
+    between them is at most ``merge_gap_s``: source, site, offset_s, end_s, time, score (max), windows."""
+    hits = scores[scores["score"] >= threshold].sort_values(["source", "offset_s"])
+    out = []
+    for source, rows in hits.groupby("source", sort=True):
+        current = None
+        for r in rows.itertuples():
+            if current is not None and r.offset_s - current["end_s"] <= merge_gap_s:
+                current["end_s"] = max(current["end_s"], r.end_s)
+                current["score"] = max(current["score"], r.score)
+                current["windows"] += 1
+                continue
+            if current is not None:
+                out.append(current)
+            current = dict(source=source, site=r.site, offset_s=r.offset_s, end_s=r.end_s, time=r.time,
+                           score=r.score, windows=1)
+        if current is not None:
+            out.append(current)
+    columns = ["source", "site", "offset_s", "end_s", "time", "score", "windows"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def summaries(scores: pd.DataFrame, found: pd.DataFrame, hop_s: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per site x date x hour and per site x date: recorded minutes, events (by start time),
+    events per recorded hour and the mean window score. Windows without a time are left out."""
+    windows = scores.dropna(subset=["time"]).assign(date=lambda d: d["time"].dt.date.astype(str),
+                                                    hour=lambda d: d["time"].dt.hour)
+    ev = found.dropna(subset=["time"]).assign(date=lambda d: d["time"].dt.date.astype(str),
+                                              hour=lambda d: d["time"].dt.hour)
+    out = []
+    for keys in (["site", "date", "hour"], ["site", "date"]):
+        effort = windows.groupby(keys).agg(windows=("score", "size"), mean_score=("score", "mean"))
+        effort["recorded_min"] = effort["windows"] * hop_s / 60
+        counts = ev.groupby(keys).size().rename("events")
+        table = effort.join(counts).fillna({"events": 0}).reset_index()
+        table["events"] = table["events"].astype(int)
+        table["events_per_hour"] = table["events"] / (table["recorded_min"] / 60)
+        out.append(table[keys + ["recorded_min", "events", "events_per_hour", "mean_score", "windows"]])
+    return out[0], out[1]
+
+
+def truth_events(folder: Path, label_column: str, sources: list[str]) -> tuple[pd.DataFrame, set[str]]:
+    """Known events of the deployment's recordings from Raven tables ``<stem>.*.txt``, and the
+    recordings those tables cover (a table without rows: a recording with no event)."""
+    from .raven import read_raven_table
+
+    rows, covered = [], set()
+    by_stem = {Path(s).stem: s for s in sources}
+    for table in sorted(folder.glob("*.txt")):
+        stem = table.name.split(".")[0]
+        if stem in by_stem:
+            rows.append(read_raven_table(table, label_column).assign(source=by_stem[stem]))
+            covered.add(by_stem[stem])
+    if not rows:
+        raise ValueError(f"{folder}: no Raven table matches a recording of the deployment (<recording stem>.*.txt)")
+    return pd.concat(rows, ignore_index=True)[["source", "begin_s", "end_s", "label"]], covered
+
+
+def event_scores(found: pd.DataFrame, truth: pd.DataFrame, min_overlap_s: float, covered: set[str]) -> dict:
+    """Event-level precision, recall and F1 over the ``covered`` recordings: a detection is
+    right when it overlaps a known event of the same recording by more than ``min_overlap_s``;
+    a known event is found when a detection overlaps it so."""
+    found = found[found["source"].isin(covered)]
+    right, hit = 0, set()
+    for d in found.itertuples():
+        mine = truth[truth["source"] == d.source]
+        overlap = np.minimum(mine["end_s"], d.end_s) - np.maximum(mine["begin_s"], d.offset_s)
+        matched = mine.index[overlap.to_numpy() > min_overlap_s]
+        right += bool(len(matched))
+        hit |= set(matched)
+    precision = right / len(found) if len(found) else 0.0
+    recall = len(hit) / len(truth) if len(truth) else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return dict(recordings=len(covered), detections=int(len(found)), true_detections=int(right),
+                known_events=int(len(truth)),
+                found_events=int(len(hit)), precision=precision, recall=recall, f1=f1,
+                overlap_rule=f"a detection and a known event of the same recording overlap by more than "
+                             f"{min_overlap_s} s")

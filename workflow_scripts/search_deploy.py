@@ -1,0 +1,18 @@
+"""Search by example over one deployment: the top-k windows per query, as a CSV and as
+Raven selection tables per recording."""
+
+import pandas as pd
+from reefclr import raven, search
+from reefclr.atomic import read_parquet_metadata, write_table
+from reefclr.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+queries = pd.read_parquet(snakemake.input.queries)
+shards = list(snakemake.input.shards)
+for path in shards:
+    if read_parquet_metadata(path).get("weights_sha256") != read_parquet_metadata(snakemake.input.queries).get(
+            "weights_sha256"):
+        raise ValueError(f"{path}: embedded with other weights than the queries ({snakemake.input.queries})")
+hits = search.hits_table(queries, shards, snakemake.params.top_k)
+write_table(hits, snakemake.output.hits)
+raven.write_tables(hits, snakemake.output.raven, "search", ["query", "rank", "score"])

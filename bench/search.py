@@ -16,7 +16,7 @@ import time
 import numpy as np
 from common import table, write_section
 
-N, DIM, CLUSTERS, QUERIES, K = 1_000_000, 1024, 2000, 100, 10
+N, DIM, CLUSTERS, QUERIES, K = 1_000_000, 1024, 5_000, 100, 10
 
 
 def rss_gib() -> float:
@@ -29,7 +29,7 @@ def data(rng) -> tuple[np.ndarray, np.ndarray]:
     x = np.empty((N, DIM), dtype=np.float32)
     for start in range(0, N, 100_000):
         n = min(100_000, N - start)
-        x[start : start + n] = centres[rng.integers(0, CLUSTERS, n)] + 0.8 * rng.standard_normal((n, DIM),
+        x[start : start + n] = centres[rng.integers(0, CLUSTERS, n)] + 1.0 * rng.standard_normal((n, DIM),
                                                                                                 dtype=np.float32)
     q = x[rng.choice(N, QUERIES, replace=False)] + 0.3 * rng.standard_normal((QUERIES, DIM), dtype=np.float32)
     import faiss
@@ -68,10 +68,10 @@ def main() -> None:
     nlist = 4096
     start = time.perf_counter()
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(DIM), DIM, nlist, faiss.METRIC_INNER_PRODUCT)
-    ivf.train(x[rng.choice(N, 100_000, replace=False)])
+    ivf.train(x[rng.choice(N, 160_000, replace=False)])
     ivf.add(x)
     build = time.perf_counter() - start
-    for nprobe in (4, 8, 16, 32, 64):
+    for nprobe in (1, 4, 16, 64, 256):
         ivf.nprobe = nprobe
         ms, found = per_query_ms(ivf, q)
         recall = np.mean([len(set(a) & set(b)) / K for a, b in zip(found, exact_all, strict=True)])

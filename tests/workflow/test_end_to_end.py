@@ -149,7 +149,8 @@ def test_split_change_reruns_every_grouped_probe(finished):
 
 
 def test_figure_change_reruns_only_figures(finished):
-    assert _override(finished, "figures:\n  dpi: 100\n") == {"plot_figures": 1, "build_results_page": 1, "all": 1}
+    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1, "all": 1}  # the diel figure too
+    assert _override(finished, "figures:\n  dpi: 100\n") == expected
 
 
 def test_umap2d_change_reruns_only_umap2d_and_figures(finished):

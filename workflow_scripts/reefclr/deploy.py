@@ -56,6 +56,11 @@ def embed_windows(embedder, manifest: pd.DataFrame, audio: dict, spec_cfg: dict,
 
 
 # --- queries ---------------------------------------------------------------------------
+def _under(path, root: Path) -> str:
+    """``path`` relative to the data root when it lies below it, else absolute."""
+    path = Path(path)
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path.resolve())
+
 def query_spans(folder: Path, extensions: list[str], label_column: str = "Annotation") -> pd.DataFrame:
     """The query sounds of ``folder``: each audio file is one query (its whole length), or,
     when a Raven table ``<stem>.*.txt`` sits beside it, each selection of that table is one."""
@@ -87,8 +92,7 @@ def query_windows(spans: pd.DataFrame, root: Path, clip_s: float, hop_s: float) 
                              "(segment.clip_s): give at least one whole window of the sound")
         n = 1 + int(np.floor((length - clip_s) / hop_s + 1e-9))
         for k in range(n):
-            rows.append(dict(query=q.query, source=str(Path(q.file).relative_to(root)),
-                             offset_s=q.begin_s + k * hop_s))
+            rows.append(dict(query=q.query, source=_under(q.file, root), offset_s=q.begin_s + k * hop_s))
     return pd.DataFrame(rows)
 
 
@@ -103,7 +107,7 @@ def query_vectors(embedder, spans: pd.DataFrame, root: Path, audio: dict, spec_c
     out = []
     for query, pos in windows.groupby("query", sort=False).indices.items():
         span = spans[spans["query"] == query].iloc[0]
-        out.append({"query": query, "file": str(Path(span["file"]).relative_to(root)), "begin_s": span["begin_s"],
+        out.append({"query": query, "file": _under(span["file"], root), "begin_s": span["begin_s"],
                     "end_s": span["end_s"], "windows": len(pos)} | dict(
                         zip([f"e{i:04d}" for i in range(vectors.shape[1])], normalise(vectors[pos].mean(0, keepdims=True))[0])))
     return pd.DataFrame(out)

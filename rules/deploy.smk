@@ -71,7 +71,11 @@ rule search_deploy:
         queries="results/deploy/queries/vectors.parquet",
         shards=lambda w: params.deploy_shards(config, w.dataset),
     output:
-        hits="results/deploy/{dataset}/search/hits.csv",
+        hits=report(
+            "results/deploy/{dataset}/search/hits.csv",
+            caption="../report/search_hits.rst",
+            category="Deployment",
+        ),
         raven=directory("results/deploy/{dataset}/search/raven"),
     log:
         "logs/search_deploy/{dataset}.log",
@@ -170,3 +174,35 @@ rule detect_events:
         dpi=config["figures"]["dpi"],
     script:
         "../workflow_scripts/detect_events.py"
+
+
+# The hits and detections of a deployment, to look at and listen to in the explorer.
+rule deploy_media:
+    input:
+        hits=lambda w: (
+            [f"results/deploy/{w.dataset}/search/hits.csv"]
+            if DEPLOY["queries"]
+            else []
+        ),
+        events=expand(
+            "results/deploy/{{dataset}}/detections/{sound}/events.csv", sound=SOUNDS
+        ),
+        audio=get_data_root_input,
+    output:
+        "results/deploy/{dataset}/media.parquet",
+    log:
+        "logs/deploy_media/{dataset}.log",
+    benchmark:
+        "benchmarks/deploy_media/{dataset}.tsv"
+    conda:
+        "../envs/tf.yaml"
+    threads: 1
+    params:
+        sounds=SOUNDS,
+        max_media=config["explorer"]["max_media"],
+        root=config["data"]["root"],
+        clip_s=config["segment"]["clip_s"],
+        channel=config["segment"]["channel"],
+        spectrogram=result_settings(config, "spectrogram"),
+    script:
+        "../workflow_scripts/deploy_media.py"

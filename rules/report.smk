@@ -183,6 +183,10 @@ rule build_explorer:
         ),
         embeddings=per_pair("results/embeddings/{embedder}/{dataset}.parquet"),
         manifests=expand("results/manifests/{dataset}.parquet", dataset=TEST_SETS),
+        deploy=expand(
+            "results/deploy/{dataset}/media.parquet",
+            dataset=params.deploy_sets(config),
+        ),
         cache=[
             f
             for d in TEST_SETS
@@ -205,6 +209,7 @@ rule build_explorer:
         explorer=config["explorer"],
         embedders=FEATURES,
         datasets=TEST_SETS,
+        deployments=params.deploy_sets(config),
         shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
         seed=config["seed"],
         sample_rate=config["spectrogram"]["sample_rate"],

@@ -62,7 +62,7 @@ def model(driver, name: str) -> str:
 
 
 def point_count(driver, dataset: str) -> int:
-    return driver.execute_script(f"return {model(driver, 'source_' + dataset)}.data.clip_id.length")
+    return driver.execute_script(f"return {model(driver, 'source_' + dataset)}.data.source.length")
 
 
 def point_offset(driver, plot: str, index: int) -> tuple:

@@ -34,7 +34,10 @@ for (dataset,) in each_test_set(p.datasets):
     table.loc[with_media, "thumb"] = [explorer.thumbnail(m) for m in mels]
     table.loc[with_media, "audio"] = [explorer.audio_snippet(w, p.sample_rate) for w in waves]
     panels.append(explorer.panel(dataset, table, list(p.embedders), n_total, cfg["point_size"]))
+for dataset, path in zip(p.deployments, snakemake.input.deploy, strict=True):
+    panels.append(explorer.deploy_panel(dataset, pd.read_parquet(path), cfg["point_size"]))
 notes = ("Each point is a clip; its position is the embedder's 2-D UMAP (evaluation.umap2d). "
          "Predicted labels are out-of-fold predictions of a logistic regression on the embedding with "
-         "whole groups held out; clusters are the study's affinity-propagation clusters.")
+         "whole groups held out; clusters are the study's affinity-propagation clusters. A deployment's tab shows "
+         "its search hits and detections at their time and score.")
 explorer.write_page(panels, snakemake.output[0], p.title, notes + (" " + p.demo_note if p.demo_note else ""))

@@ -77,3 +77,23 @@ def test_colour_switch_recolours_both_plots(page, tmp_path):
     changed = np.abs(np.asarray(Image.open(before), float) - np.asarray(Image.open(after), float)).sum(axis=2) > 30
     assert changed.sum() > 500  # the points (and the legend) were redrawn in other colours
     assert "kenya_rec01" in driver.execute_script(f"return {browser.model(driver, 'legend_' + DATASET)}.text")
+
+
+def test_deployment_tab_plays_hits_and_detections(page, finished, tmp_path):
+    driver, _ = page
+    media = pd.read_parquet(finished / "results/deploy/deploy_reef/media.parquet")
+    assert set(media["kind"]) == {"search: query01_grunt", "search: query02_knock", "detection: fish"}
+    assert browser.point_count(driver, "deploy_reef") == len(media)
+    driver.execute_script("const tabs = Bokeh.documents[0].roots()[0].children.find(c => c.tabs);"
+                          "tabs.active = tabs.tabs.length - 1;")
+    time.sleep(0.5)
+    dx, dy, rect = browser.point_offset(driver, "plot_deploy_reef", 0)
+    x, y = rect[0] + rect[2] / 2 + dx, rect[1] + rect[3] / 2 + dy
+    _pointer(driver, x, y)
+    time.sleep(0.5)
+    driver.save_screenshot(str(tmp_path / "deployment.png"))
+    assert any(src.startswith("data:image/jpeg") for src in driver.execute_script(browser.FIND_IMAGES))
+    _pointer(driver, x, y, click=True)
+    time.sleep(1.0)
+    assert driver.execute_script("return document.getElementById('reefclr-player').currentTime") > 0.1
+    assert browser.errors(driver) == []

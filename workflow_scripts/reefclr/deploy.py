@@ -111,3 +111,24 @@ def query_vectors(embedder, spans: pd.DataFrame, root: Path, audio: dict, spec_c
                     "end_s": span["end_s"], "windows": len(pos)} | dict(
                         zip([f"e{i:04d}" for i in range(vectors.shape[1])], normalise(vectors[pos].mean(0, keepdims=True))[0])))
     return pd.DataFrame(out)
+
+
+def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: int) -> pd.DataFrame:
+    """Spectrogram thumbnails and audio snippets of the windows in ``picks`` (source, offset_s),
+    read from the recordings, for the explorer's deployment tab."""
+    import torch
+
+    from .embedders.base import waveform_batches
+    from .explorer import audio_snippet, thumbnail
+    from .spectrogram import MelSpectrogram
+
+    picks = picks.reset_index(drop=True)
+    melspec = MelSpectrogram.from_config(spec_cfg)
+    thumbs, sounds = [""] * len(picks), [""] * len(picks)
+    for pos, waves in waveform_batches(picks, audio["data_root"], audio["clip_s"], audio["channel"],
+                                       spec_cfg["sample_rate"], batch_size):
+        with torch.inference_mode():
+            mels = melspec(torch.from_numpy(waves)).numpy()
+        for k, p in enumerate(pos):
+            thumbs[p], sounds[p] = thumbnail(mels[k]), audio_snippet(waves[k], spec_cfg["sample_rate"])
+    return picks.assign(thumb=thumbs, audio=sounds)

@@ -224,3 +224,30 @@ def write_page(panels: list, path: str, title: str, notes: str) -> None:
     html = file_html(layout, INLINE, title=title)
     with atomic_path(path) as tmp:
         tmp.write_text(html, encoding="utf-8")
+
+
+def deploy_panel(dataset: str, media: pd.DataFrame, point_size: int):
+    """A deployment's search hits and detections, at their time (or order) and score, coloured
+    by query or sound; hover for the spectrogram, click to hear the window."""
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, TabPanel, TapTool
+    from bokeh.plotting import figure
+
+    table = media.reset_index(drop=True).copy()
+    timed = table["time"].notna().all() and len(table)
+    table["x"] = pd.to_datetime(table["time"]) if timed else np.arange(len(table))
+    table["colour"] = colours(table["kind"])
+    table["time"] = table["time"].astype(str)
+    source = ColumnDataSource(table, name=f"source_{dataset}")
+    plot = figure(width=1040, height=420, x_axis_type="datetime" if timed else "linear", name=f"plot_{dataset}",
+                  tools="pan,wheel_zoom,box_select,reset,tap", y_axis_label="score", output_backend="webgl",
+                  x_axis_label="time" if timed else "hit")
+    plot.scatter("x", "score", source=source, size=point_size + 2, fill_color="colour", line_color="colour",
+                 fill_alpha=0.8, nonselection_fill_alpha=0.2)
+    plot.add_tools(HoverTool(tooltips=TOOLTIP.replace("@label</b>", "@kind</b> @score{0.000}")))
+    plot.select_one(TapTool).behavior = "select"
+    source.selected.js_on_change("indices", CustomJS(args=dict(source=source), code=PLAY_JS))
+    header = Div(text=f"<p><b>{html.escape(dataset)}</b>: {len(table):,} search hits and detections (the best "
+                      "explorer.max_media of each query and sound). Hover for the spectrogram; click to hear it.</p>")
+    legend = Div(text=legend_html(table["kind"], table["colour"]), width=1040)
+    return TabPanel(child=column(header, legend, plot), title=dataset)

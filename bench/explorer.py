@@ -15,7 +15,7 @@ from common import REPO, table, write_section
 
 sys.path.insert(0, str(REPO / "tests"))
 import browser  # noqa: E402
-from reefclr import explorer  # noqa: E402
+from reefclr import explorer, media  # noqa: E402
 
 EMBEDDERS = ["reefclr", "birdnet"]
 MEDIA = 2000  # explorer.max_media's default
@@ -32,11 +32,11 @@ def page(n: int, path: Path) -> float:
     frames = {e: pd.DataFrame({"clip_id": meta["clip_id"], "x": rng.normal(size=n), "y": rng.normal(size=n),
                                "predicted": labels, "cluster": (np.arange(n) % 30).astype(str)}) for e in EMBEDDERS}
     tab, total = explorer.dataset_table(meta, frames, 50000, 0)
-    media = explorer.stratified_keep(tab["label"], MEDIA, 0)
+    with_media = explorer.stratified_keep(tab["label"], MEDIA, 0)
     mel = rng.gamma(1.0, 1.0, size=(128, 241)).astype(np.float32)
     wave = (rng.standard_normal(15360) * 0.1).astype(np.float32)
-    thumb, audio = explorer.thumbnail(mel), explorer.audio_snippet(wave, 8000)
-    tab.loc[media, "thumb"], tab.loc[media, "audio"] = thumb, audio
+    thumb, audio = media.thumbnail(mel), media.audio_snippet(wave, 8000)
+    tab.loc[with_media, "thumb"], tab.loc[with_media, "audio"] = thumb, audio
     explorer.write_page([explorer.panel("test_bench", tab, EMBEDDERS, total, 5)], path, "bench", "")
     return time.perf_counter() - start
 

@@ -1,7 +1,7 @@
 """results/explorer.html: every embedder's 2-D UMAP per test set, with spectrograms and audio."""
 
 import pandas as pd
-from reefclr import explorer
+from reefclr import explorer, media
 from reefclr.cachedset import CachedSet
 from reefclr.logs import each_test_set, setup_logging
 from reefclr.vectors import matrix
@@ -31,8 +31,8 @@ for (dataset,) in each_test_set(p.datasets):
     with_media = explorer.stratified_keep(table["label"], cfg["max_media"], p.seed)
     positions = data.index.reset_index().set_index("clip_id").loc[table["clip_id"].iloc[with_media], "index"]
     mels, waves = data.mel(positions.to_numpy()), data.wave(positions.to_numpy())
-    table.loc[with_media, "thumb"] = [explorer.thumbnail(m) for m in mels]
-    table.loc[with_media, "audio"] = [explorer.audio_snippet(w, p.sample_rate) for w in waves]
+    table.loc[with_media, "thumb"] = [media.thumbnail(m) for m in mels]
+    table.loc[with_media, "audio"] = [media.audio_snippet(w, p.sample_rate) for w in waves]
     panels.append(explorer.panel(dataset, table, list(p.embedders), n_total, cfg["point_size"]))
 for dataset, path in zip(p.deployments, snakemake.input.deploy, strict=True):
     panels.append(explorer.deploy_panel(dataset, pd.read_parquet(path), cfg["point_size"]))

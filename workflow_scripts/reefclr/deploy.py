@@ -119,7 +119,7 @@ def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: i
     import torch
 
     from .embedders.base import waveform_batches
-    from .explorer import audio_snippet, thumbnail
+    from .media import audio_snippet, thumbnail
     from .spectrogram import MelSpectrogram
 
     picks = picks.reset_index(drop=True)

@@ -7,9 +7,7 @@ spectrogram, a click plays its audio (Opus snippets inside the page).
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import logging
 
 import numpy as np
@@ -78,32 +76,6 @@ def hour_colours(hours: pd.Series) -> list[str]:
 
     wheel = matplotlib.colormaps["twilight"]
     return ["#dddddd" if pd.isna(h) else matplotlib.colors.to_hex(wheel((h % 24) / 24)) for h in hours]
-
-
-def thumbnail(mel: np.ndarray, width: int = 96, height: int = 64) -> str:
-    """A log-mel spectrogram (n_mels x T power) as a small JPEG data URI (about 2 kB), low
-    frequencies at the bottom."""
-    import matplotlib
-    from PIL import Image
-
-    db = 10 * np.log10(np.maximum(mel, 1e-10))
-    lo, hi = np.percentile(db, [5, 99.5])
-    scaled = np.clip((db - lo) / max(hi - lo, 1e-6), 0, 1)[::-1]
-    rgb = (matplotlib.colormaps["magma"](scaled)[..., :3] * 255).astype(np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).resize((width, height), Image.BILINEAR).save(buffer, format="JPEG", quality=70)
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def audio_snippet(wave: np.ndarray, sample_rate: int) -> str:
-    """A clip as an Ogg Opus data URI at Opus's smallest bitrate (about 1.3 kB per second), peak-normalised."""
-    import soundfile as sf
-
-    peak = float(np.abs(wave).max()) or 1.0
-    buffer = io.BytesIO()
-    sf.write(buffer, (wave / peak * 0.9).astype(np.float32), sample_rate, format="OGG", subtype="OPUS",
-             compression_level=1.0)
-    return "data:audio/ogg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def stratified_keep(labels: pd.Series, n: int, seed: int) -> np.ndarray:

@@ -104,6 +104,8 @@ def _override(wf, text):
 
 # What every change of a score reruns below the scores: the tables, figures and results page.
 TABLES = {"aggregate_tables": 1, "plot_figures": 1, "build_results_page": 1, "all": 1}
+# What a change of a deployment's hits or detections reruns below them: the explorer's tab.
+EXPLORER = {"deploy_media": 1, "build_explorer": 1, "all": 1}
 RUNTIME_CHANGES = {
     "spectrogram.batch_size": "spectrogram:\n  batch_size: 7\n",
     "embed.batch_size": "embed:\n  batch_size: 5\n",
@@ -149,7 +151,8 @@ def test_split_change_reruns_every_grouped_probe(finished):
 
 
 def test_figure_change_reruns_only_figures(finished):
-    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1, "all": 1}  # the diel figure too
+    # the diel figure too, and the explorer's deployment tab that shows its detections
+    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1} | EXPLORER
     assert _override(finished, "figures:\n  dpi: 100\n") == expected
 
 
@@ -203,7 +206,8 @@ def test_deployment_search_classifier_detections_and_summaries(finished):
 
 
 def test_threshold_change_reruns_only_the_detections(finished):
-    assert _override(finished, "deploy:\n  detect:\n    threshold: 0.5\n") == {"detect_events": 1, "all": 1}
+    counts = _override(finished, "deploy:\n  detect:\n    threshold: 0.5\n")
+    assert counts == {"detect_events": 1} | EXPLORER  # the explorer shows the detections
 
 
 def test_a_new_query_reruns_only_the_search(finished, tmp_path):
@@ -217,11 +221,11 @@ def test_a_new_query_reruns_only_the_search(finished, tmp_path):
     shutil.copy(wf / "resources/demo/queries/query01_grunt.wav", queries / "a.wav")
     (wf / "q.yaml").write_text(f"deploy:\n  queries: {queries}\n")
     args = ("--configfile", "presets/ci.yaml", "q.yaml")
-    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1, "all": 1}
+    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1} | EXPLORER
     assert snakemake(wf, "--cores", "2", *args).returncode == 0
     time.sleep(1)
     shutil.copy(wf / "resources/demo/queries/query02_knock.wav", queries / "b.wav")
-    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1, "all": 1}
+    assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1} | EXPLORER
 
 
 RARE = REPO / "tests/data/marrs_sonotypes"  # croak 2 files, grunt 1, scrape 3: grunt is in one recording

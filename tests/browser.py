@@ -65,24 +65,34 @@ def point_count(driver, dataset: str) -> int:
     return driver.execute_script(f"return {model(driver, 'source_' + dataset)}.data.source.length")
 
 
-def point_offset(driver, plot: str, index: int) -> tuple:
-    """(canvas element, dx, dy): the screen position of point ``index`` of ``plot`` as an offset
-    from the centre of the plot's canvas."""
-    x, y, rect = driver.execute_script(f"""
+def point_position(driver, plot: str, index: int) -> tuple[float, float]:
+    """Where point ``index`` of ``plot`` is drawn, in viewport pixels."""
+    return tuple(driver.execute_script(f"""
 const plot = {model(driver, plot)};
 const view = Bokeh.index.find_one(plot);
 const glyph = plot.renderers[0].glyph;
 const data = plot.renderers[0].data_source.data;
-const sx = view.frame.x_scale.compute(data[glyph.x.field][{index}]);
-const sy = view.frame.y_scale.compute(data[glyph.y.field][{index}]);
 const r = view.canvas_view.el.getBoundingClientRect();
-return [sx, sy, [r.left, r.top, r.width, r.height]];""")
-    return x - rect[2] / 2, y - rect[3] / 2, rect
+return [r.left + view.frame.x_scale.compute(data[glyph.x.field][{index}]),
+        r.top + view.frame.y_scale.compute(data[glyph.y.field][{index}])];"""))
 
 
-def element_at(driver, rect):
-    """The element under the centre of ``rect`` (the canvas host)."""
-    from selenium.webdriver.common.by import By  # noqa: F401
+def pointer(driver, x: float, y: float, click: bool = False) -> None:
+    """Move the mouse onto (x, y) (from 2 px to its left, so the page sees a move), maybe click."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-    return driver.execute_script("return document.elementFromPoint(arguments[0], arguments[1])",
-                                 rect[0] + rect[2] / 2, rect[1] + rect[3] / 2)
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(x) - 2, int(y))
+    actions.pointer_action.move_to_location(int(x), int(y))
+    if click:
+        actions.pointer_action.click()
+    actions.perform()
+
+
+def hover(driver, plot: str, index: int, screenshot: Path) -> tuple[float, float]:
+    """Hover point ``index`` of ``plot``, screenshot, and return its position."""
+    x, y = point_position(driver, plot, index)
+    pointer(driver, x, y)
+    time.sleep(0.5)
+    driver.save_screenshot(str(screenshot))
+    return x, y

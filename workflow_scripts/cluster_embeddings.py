@@ -5,13 +5,14 @@ import pandas as pd
 from reefclr import evaluate
 from reefclr.atomic import write_json, write_table
 from reefclr.logs import each_test_set, setup_logging
+from reefclr.vectors import matrix
 
 setup_logging(snakemake.log[0])
 cfg = snakemake.params.cluster
 for dataset, source, scores_path, clusters_path in each_test_set(
         snakemake.params.datasets, snakemake.input, snakemake.output.scores, snakemake.output.clusters):
     table = evaluate.study_order(pd.read_parquet(source))
-    x, y = evaluate.embedding_matrix(table), table["label"].to_numpy()
+    x, y = matrix(table), table["label"].to_numpy()
     assigned = evaluate.cluster_assignments(x, y, cfg)
     scores = evaluate.cluster_scores(x, y, cfg, assigned)
     write_json(dict(embedder=snakemake.wildcards.embedder, dataset=dataset) | scores, scores_path)

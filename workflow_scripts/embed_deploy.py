@@ -9,10 +9,7 @@ from reefclr.logs import setup_logging
 setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 p = snakemake.params
-cfg = dict(p.embedder)
-if cfg["name"] == "reefclr":
-    cfg["weights"] = snakemake.input.weights[0]
-embedder = embedders.load(cfg["name"], cfg, threads=snakemake.threads)
+embedder = embedders.load_for_job(p.embedder, snakemake.input.weights, snakemake.threads)
 manifest = pd.read_parquet(snakemake.input.manifest)
 shard = manifest[manifest["shard"] == int(snakemake.wildcards.shard)]
 audio = {"data_root": p.root, "clip_s": p.clip_s, "channel": p.channel}

@@ -10,13 +10,10 @@ from reefclr.logs import each_test_set, setup_logging
 setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 p = snakemake.params
-cfg = dict(p.embedder)
-if cfg["name"] == "reefclr":
-    cfg["weights"] = snakemake.input.weights[0]  # the encoder this workflow trained
-embedder = embedders.load(cfg["name"], cfg, threads=snakemake.threads)
+embedder = embedders.load_for_job(p.embedder, snakemake.input.weights, snakemake.threads)
 meta = dict(embedder=embedder.name, dim=embedder.dim, weights_sha256=embedder.weights_sha256, input=embedder.input,
             sample_rate=embedder.sample_rate)
 for dataset, target in each_test_set(p.datasets, snakemake.output):
     data = CachedSet.open([p.cache.format(dataset=dataset, shard=k) for k in range(p.shards[dataset])])
-    table = embedders.embed_dataset(embedder, data, snakemake.config["embed"]["batch_size"], audio=cfg.get("audio"))
+    table = embedders.embed_dataset(embedder, data, snakemake.config["embed"]["batch_size"], audio=p.embedder.get("audio"))
     write_table(table, target, metadata=meta)

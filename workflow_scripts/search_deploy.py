@@ -9,9 +9,9 @@ from reefclr.logs import setup_logging
 setup_logging(snakemake.log[0])
 queries = pd.read_parquet(snakemake.input.queries)
 shards = list(snakemake.input.shards)
+weights = read_parquet_metadata(snakemake.input.queries).get("weights_sha256")
 for path in shards:
-    if read_parquet_metadata(path).get("weights_sha256") != read_parquet_metadata(snakemake.input.queries).get(
-            "weights_sha256"):
+    if read_parquet_metadata(path).get("weights_sha256") != weights:
         raise ValueError(f"{path}: embedded with other weights than the queries ({snakemake.input.queries})")
 hits = search.hits_table(queries, shards, snakemake.params.top_k)
 write_table(hits, snakemake.output.hits)

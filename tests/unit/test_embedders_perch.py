@@ -3,27 +3,14 @@ signatures, on real reef recordings read at 32 kHz."""
 
 import numpy as np
 import pytest
-from helpers import REPO, dataset_spec
-from reefclr import cache, catalog, embedders, ingest
+from helpers import REPO
+from reefclr import catalog, embedders
 from reefclr.audio import iter_clips
 
 import standins
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
 AUDIO = {"data_root": str(MARRS), "clip_s": 1.92, "channel": "mean"}
-SPEC = {"sample_rate": 8000, "n_mels": 64, "n_fft": 512, "hop_length": 64, "win_length": 512, "batch_size": 8}
-
-
-@pytest.fixture(scope="module")
-def marrs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("marrs")
-    spec = dataset_spec(id="test_marrs", role="test", format="folders", path=".", label_from_folder=True,
-                        extensions=["wav"])
-    seg = {"clip_s": 1.92, "hop_s": 1.92, "tail": "pad", "min_overlap": 0.5, "channel": "mean"}
-    manifest, _ = ingest.build_manifest(spec, MARRS, seg)
-    manifest = manifest.groupby("label").head(2).reset_index(drop=True)
-    cache.build_shard(manifest, 0, MARRS, SPEC, 1.92, "mean", out / "wave.npy", out / "mel.npy", out / "index.parquet")
-    return cache.CachedSet.open([out])
 
 
 @pytest.mark.parametrize("kind, dim", [("surfperch", 1280), ("perch_v2", 1536)])

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import REPO
-from reefclr import aggregate, evaluate
+from reefclr import aggregate, evaluate, splits
 from scipy.stats import chi2_contingency
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import f1_score
@@ -55,7 +55,7 @@ def test_large_sets_are_clustered_on_a_stratified_subsample(caplog):
     scores = evaluate.cluster_scores(x, y, CLUSTER | {"max_points": 150})
     assert scores["n_clips"] == 300 and scores["n_points"] == 150
     assert "subsample of 150 of 300 clips" in caplog.text
-    keep = evaluate.stratified_subsample(np.array(["a"] * 90 + ["b"] * 10), 20, 0)
+    keep = splits.stratified_subsample(np.array(["a"] * 90 + ["b"] * 10), 20, 0)
     assert len(keep) == 20 and (keep >= 90).sum() == 2  # each class in its proportion
 
 

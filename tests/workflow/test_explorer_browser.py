@@ -26,17 +26,6 @@ def page(finished):
     driver.quit()
 
 
-def _pointer(driver, x, y, click=False):
-    from selenium.webdriver.common.actions.action_builder import ActionBuilder
-
-    actions = ActionBuilder(driver)
-    actions.pointer_action.move_to_location(int(x) - 2, int(y))
-    actions.pointer_action.move_to_location(int(x), int(y))
-    if click:
-        actions.pointer_action.click()
-    actions.perform()
-
-
 def test_loads_without_console_errors_and_draws_every_clip(page, finished):
     driver, load_s = page
     assert load_s < 30 and browser.errors(driver) == []
@@ -49,13 +38,9 @@ def test_loads_without_console_errors_and_draws_every_clip(page, finished):
 
 def test_hover_shows_the_spectrogram_and_a_click_plays_the_clip(page, tmp_path):
     driver, _ = page
-    dx, dy, rect = browser.point_offset(driver, "left_" + DATASET, 2)
-    x, y = rect[0] + rect[2] / 2 + dx, rect[1] + rect[3] / 2 + dy
-    _pointer(driver, x, y)
-    time.sleep(0.5)
-    driver.save_screenshot(str(tmp_path / "hover.png"))
+    x, y = browser.hover(driver, "left_" + DATASET, 2, tmp_path / "hover.png")
     assert any(src.startswith("data:image/jpeg") for src in driver.execute_script(browser.FIND_IMAGES))
-    _pointer(driver, x, y, click=True)
+    browser.pointer(driver, x, y, click=True)
     time.sleep(1.0)
     played = driver.execute_script("const p = document.getElementById('reefclr-player');"
                                    "return p ? [p.currentTime, p.paused, p.error ? p.error.code : null] : null")
@@ -87,13 +72,9 @@ def test_deployment_tab_plays_hits_and_detections(page, finished, tmp_path):
     driver.execute_script("const tabs = Bokeh.documents[0].roots()[0].children.find(c => c.tabs);"
                           "tabs.active = tabs.tabs.length - 1;")
     time.sleep(0.5)
-    dx, dy, rect = browser.point_offset(driver, "plot_deploy_reef", 0)
-    x, y = rect[0] + rect[2] / 2 + dx, rect[1] + rect[3] / 2 + dy
-    _pointer(driver, x, y)
-    time.sleep(0.5)
-    driver.save_screenshot(str(tmp_path / "deployment.png"))
+    x, y = browser.hover(driver, "plot_deploy_reef", 0, tmp_path / "deployment.png")
     assert any(src.startswith("data:image/jpeg") for src in driver.execute_script(browser.FIND_IMAGES))
-    _pointer(driver, x, y, click=True)
+    browser.pointer(driver, x, y, click=True)
     time.sleep(1.0)
     assert driver.execute_script("return document.getElementById('reefclr-player').currentTime") > 0.1
     assert browser.errors(driver) == []

@@ -104,13 +104,14 @@ def query_vectors(embedder, spans: pd.DataFrame, root: Path, audio: dict, spec_c
         vectors = normalise(_vectors(embedder, windows, {**audio, "data_root": str(root)}, spec_cfg, batch_size))
     except (RuntimeError, ValueError) as exc:
         raise ValueError(f"queries: {exc}") from exc
-    out = []
+    meta, means = [], []
     for query, pos in windows.groupby("query", sort=False).indices.items():
         span = spans[spans["query"] == query].iloc[0]
-        out.append({"query": query, "file": _under(span["file"], root), "begin_s": span["begin_s"],
-                    "end_s": span["end_s"], "windows": len(pos)} | dict(
-                        zip([f"e{i:04d}" for i in range(vectors.shape[1])], normalise(vectors[pos].mean(0, keepdims=True))[0])))
-    return pd.DataFrame(out)
+        meta.append({"query": query, "file": _under(span["file"], root), "begin_s": span["begin_s"],
+                     "end_s": span["end_s"], "windows": len(pos)})
+        means.append(vectors[pos].mean(axis=0))
+    columns = [f"e{i:04d}" for i in range(vectors.shape[1])]
+    return pd.concat([pd.DataFrame(meta), pd.DataFrame(normalise(np.array(means)), columns=columns)], axis=1)
 
 
 def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: int) -> pd.DataFrame:

@@ -24,14 +24,9 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, hom
 from sklearn.model_selection import train_test_split
 
 from .metrics import weighted_scores
+from .splits import stratified_subsample
 
 log = logging.getLogger(__name__)
-
-
-def embedding_matrix(df: pd.DataFrame) -> np.ndarray:
-    """The (clips, dim) float32 matrix of an embeddings table (columns e0000, e0001, ...)."""
-    cols = [c for c in df.columns if c.startswith("e") and c[1:].isdigit()]
-    return df[cols].to_numpy(np.float32)
 
 
 def study_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -134,17 +129,6 @@ def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, 
     rng = np.random.default_rng(seed)
     hits = sum(_chi2_stat(c, rng.permutation(k), nc, nk) >= observed - 1e-9 for _ in range(permutations))
     return float((1 + hits) / (1 + permutations))
-
-
-def stratified_subsample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
-    """Sorted positions of about ``n`` items, each class in its proportion (at least one each)."""
-    rng = np.random.default_rng(seed)
-    keep = []
-    for c in np.unique(y):
-        pos = np.flatnonzero(y == c)
-        take = max(1, int(round(n * len(pos) / len(y))))
-        keep.append(rng.choice(pos, size=min(take, len(pos)), replace=False))
-    return np.sort(np.concatenate(keep))
 
 
 def cluster_assignments(x: np.ndarray, y: np.ndarray, cfg: dict) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -13,6 +13,8 @@ import logging
 import numpy as np
 import pandas as pd
 
+from .splits import stratified_subsample
+
 log = logging.getLogger(__name__)
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -81,13 +83,8 @@ def hour_colours(hours: pd.Series) -> list[str]:
 def stratified_keep(labels: pd.Series, n: int, seed: int) -> np.ndarray:
     """Sorted positions of about ``n`` points (one more per label at most), each label in its
     proportion and at least once; all of them when there are no more than ``n``."""
-    labels = pd.Series(labels).reset_index(drop=True)
-    if len(labels) <= n:
-        return np.arange(len(labels))
-    rng = np.random.default_rng(seed)
-    keep = [rng.choice(pos, size=min(len(pos), max(1, round(n * len(pos) / len(labels)))), replace=False)
-            for _, pos in sorted(labels.groupby(labels).indices.items())]
-    return np.sort(np.concatenate(keep))
+    labels = np.asarray(labels)
+    return np.arange(len(labels)) if len(labels) <= n else stratified_subsample(labels, n, seed)
 
 
 def out_of_fold_predictions(x: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int) -> np.ndarray | None:

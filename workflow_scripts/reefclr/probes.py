@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 from .splits import repeated_splits
 from .stats import bounded_interval, corrected_p_value, holm
+from . import vectors
 
 COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping", "splits", "exhaustive"]
 SURFPERCH_SHOTS = (4, 8, 16, 32)
@@ -75,9 +76,7 @@ def run_probe(table: pd.DataFrame, probe: str, cfg: dict, grouping: str = "recor
     on the grouped splits, and its confusion matrix summed over splits (``{"classes",
     "matrix"}``, rows true, columns predicted; none for fewshot). ``grouping`` names how the
     manifest's groups were made (``reefclr.grouping``)."""
-    from .evaluate import embedding_matrix
-
-    x, labels = embedding_matrix(table), table["label"].to_numpy().astype(str)
+    x, labels = vectors.matrix(table), table["label"].to_numpy().astype(str)
     g = cfg["grouped"]
     split_set = repeated_splits(labels, table["group"].to_numpy().astype(str), g["repeats"], g["test_fraction"],
                                 g["seed"])

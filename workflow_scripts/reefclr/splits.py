@@ -152,3 +152,14 @@ def leave_out_rare(table: pd.DataFrame, policy: str, grouped: bool) -> tuple[pd.
     if kept["label"].nunique() < 2:
         raise ValueError(f"fewer than 2 classes left after leaving out {reasons}")
     return kept, reasons
+
+
+def stratified_subsample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Sorted positions of about ``n`` items, each class in its proportion (at least one each)."""
+    rng = np.random.default_rng(seed)
+    keep = []
+    for c in np.unique(y):
+        pos = np.flatnonzero(y == c)
+        take = max(1, int(round(n * len(pos) / len(y))))
+        keep.append(rng.choice(pos, size=min(take, len(pos)), replace=False))
+    return np.sort(np.concatenate(keep))

@@ -13,7 +13,8 @@ import importlib
 from ..catalog import spec
 from .base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
 
-__all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file", "waveform_batches", "load"]
+__all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file", "waveform_batches", "load",
+           "load_for_job"]
 
 
 def load(name: str, cfg: dict, threads: int = 1) -> Embedder:
@@ -24,3 +25,10 @@ def load(name: str, cfg: dict, threads: int = 1) -> Embedder:
         raise ValueError(f"{name} is a classifier trained per test set, not an embedder")
     module, function = record.loader.split(":")
     return getattr(importlib.import_module(f"{__name__}.{module}"), function)(cfg, threads)
+
+
+def load_for_job(cfg: dict, weights: list[str], threads: int = 1) -> Embedder:
+    """The embedder of a rule's params slice; ReefCLR's weights are the job's input encoder."""
+    if cfg["name"] == "reefclr":
+        cfg = cfg | {"weights": weights[0]}  # the encoder this workflow trained
+    return load(cfg["name"], cfg, threads)

@@ -10,12 +10,11 @@ the Kaggle/TF-Hub cache (``reefclr.catalog``); its checksum goes into the embedd
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from .base import Embedder, sha256_tree
 from ..catalog import require, spec
+from .tfhub import tensorflow
 
 WINDOW = 160000  # 5 s at 32 kHz
 DIMS = {"surfperch": 1280, "perch_v2": 1536}
@@ -26,13 +25,7 @@ class PerchEmbedder(Embedder):
     sample_rate = 32000
 
     def __init__(self, name: str, weights: str | None, threads: int = 1):
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import tensorflow as tf
-
-        try:
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-        except RuntimeError:  # TensorFlow already running in this process: keep its setting
-            pass
+        tf = tensorflow(threads)
         path = require(name, weights)
         self.name, self.dim, self.tf = name, DIMS[name], tf
         model = tf.saved_model.load(str(path))

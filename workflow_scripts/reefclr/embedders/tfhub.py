@@ -18,19 +18,26 @@ from ..catalog import require
 VGGISH_PAD = 280  # samples: 1.92 s at 16 kHz + 280 = 31000 = room for two VGGish examples
 
 
+def tensorflow(threads: int):
+    """TensorFlow, quiet, with ``threads`` intra-op threads (kept if TF already runs here)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+    except RuntimeError:  # TensorFlow already running in this process: keep its setting
+        pass
+    return tf
+
+
 class HubEmbedder(Embedder):
     input = "waveform"
     sample_rate = 16000
 
     def __init__(self, name: str, handle: str | None, threads: int = 1):
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import tensorflow as tf
+        tensorflow(threads)
         import tensorflow_hub as hub
 
-        try:
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-        except RuntimeError:  # TensorFlow already running in this process: keep its setting
-            pass
         path = require(name, handle)
         self.name, self.model, self.weights_sha256 = name, hub.load(str(path)), sha256_tree(path)
         self.dim = 128 if name == "vggish" else 1024

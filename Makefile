@@ -3,7 +3,7 @@ PY ?= python
 CORES ?= 2
 BENCH_DIR ?= /tmp/reefclr-bench
 
-.PHONY: demo report test test-fast lint format dag bench clean
+.PHONY: demo report test test-fast lint format dag bench clean envs
 
 demo:
 	$(PY) -m snakemake --cores $(CORES)
@@ -15,6 +15,12 @@ test:
 # Unit tests, dry runs, lint: everything but the real Snakemake runs (`slow`).
 test-fast:
 	$(PY) -m pytest -q -m "not slow"
+
+# After changing a direct pin of requirements.txt and installing it: lock what it brings, regenerate envs/*.yaml.
+envs:
+	$(PY) envs/lock.py lock
+	$(PY) envs/lock.py envs
+	$(PY) envs/lock.py resolve
 
 lint:
 	$(PY) -m snakemake --lint

@@ -1,20 +1,23 @@
-"""Each rule's conda env holds what its script imports, at the versions pip installs."""
+"""Each rule's conda env: python and pip from conda-forge, every package pinned as in
+requirements.txt (the lock), resolvable on its own, holding what its script imports."""
 
 import ast
+import importlib.metadata as md
 import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from helpers import REPO
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-# import name -> conda-forge package name
-CONDA_NAME = {"torch": "pytorch", "soundfile": "pysoundfile", "soxr": "python-soxr", "sklearn": "scikit-learn",
-              "yaml": "pyyaml", "matplotlib": "matplotlib-base", "umap": "umap-learn", "PIL": "pillow",
-              "tensorflow_hub": "tensorflow-hub", "ai_edge_litert": "ai-edge-litert", "maad": "scikit-maad",
-              "faiss": "faiss-cpu"}
-PIP_NAME = {"pytorch": "torch", "pysoundfile": "soundfile", "python-soxr": "soxr", "matplotlib-base": "matplotlib"}
+sys.path.insert(0, str(REPO / "envs"))
+import lock  # noqa: E402  (envs/lock.py, the generator)
+
 STDLIB = set(sys.stdlib_module_names) | {"reefclr", "snakemake"}
+DISTRIBUTIONS = {k: [canonicalize_name(d) for d in v] for k, v in md.packages_distributions().items()}
 
 
 def imports_of(path: Path, seen: set[Path]) -> set[str]:
@@ -60,14 +63,14 @@ def rules_with_env():
             yield name, env and env.group(1), script and script.group(1)
 
 
-def env_packages(env_file: str) -> dict[str, str]:
-    """Package -> version: conda ones as ``major.minor``, pip ones (exact) as ``==x.y.z``."""
-    deps = yaml.safe_load((REPO / env_file).read_text())["dependencies"]
-    pkgs = {d.split("=")[0].strip(): d.split("=", 1)[1].strip() for d in deps if isinstance(d, str)}
-    for d in deps:
-        if isinstance(d, dict):
-            pkgs |= {line.split("==")[0]: "==" + line.split("==")[1] for line in d["pip"]}
-    return pkgs
+def family(env_file: str) -> str:
+    return Path(env_file).stem
+
+
+def missing_from(env_file: str, imports: set[str]) -> list[str]:
+    """The imports whose distribution the env does not list directly."""
+    direct = {canonicalize_name(p) for p in lock.FAMILIES[family(env_file)][1]}
+    return sorted(m for m in imports if not set(DISTRIBUTIONS.get(m, [canonicalize_name(m)])) & direct)
 
 
 def test_every_rule_has_env_log_benchmark():
@@ -92,35 +95,48 @@ def test_each_embedders_env_covers_its_loader():
         if not spec.loader:
             continue
         module = REPO / "workflow_scripts/reefclr/embedders" / (spec.loader.split(":")[0] + ".py")
-        needed = imports_of(module, set())
-        pkgs = env_packages(f"envs/{spec.env}.yaml")
-        missing = sorted(m for m in needed if CONDA_NAME.get(m, m) not in pkgs)
+        missing = missing_from(f"envs/{spec.env}.yaml", imports_of(module, set()))
         assert not missing, f"embedder {name}: envs/{spec.env}.yaml lacks {missing}"
 
 
 def test_envs_cover_imports():
     for name, env, script in rules_with_env():
-        pkgs = env_packages(env)
         needed = imports_of(REPO / script, set()) | {"yaml", "jsonschema"}  # the Snakefile's own imports
-        missing = sorted(m for m in needed if CONDA_NAME.get(m, m) not in pkgs)
-        assert not missing, f"rule {name}: {env} lacks {missing}"
+        missing = missing_from(env, needed)
+        assert not missing, f"rule {name}: {env} lacks {missing} (add them to envs/lock.py FAMILIES)"
 
 
-def test_env_versions_match_requirements():
-    pins = dict(line.split("==") for line in (REPO / "requirements.txt").read_text().splitlines()
-                if "==" in line and not line.startswith("#"))
+def test_envs_take_only_python_and_pip_from_conda():
+    """The only conda-forge packages: python (python-feedstock's 3.11 branch) and pip (pip-feedstock
+    26.0); envs/README.md gives the evidence. Everything else is an exact pip pin."""
     for env in sorted((REPO / "envs").glob("*.yaml")):
         data = yaml.safe_load(env.read_text())
-        assert data["channels"][-1] == "nodefaults", env.name
-        for pkg, version in env_packages(f"envs/{env.name}").items():
-            if pkg in ("python", "pip"):
-                continue
-            pip = PIP_NAME.get(pkg, pkg)
-            assert pip in pins, f"{env.name}: {pkg} is not pinned in requirements.txt"
-            if version.startswith("=="):
-                assert pins[pip] == version[2:], f"{env.name}: pip {pkg}{version} vs requirements {pins[pip]}"
-            else:
-                assert pins[pip].startswith(version + "."), f"{env.name}: {pkg} ={version} vs pip {pins[pip]}"
+        assert data["channels"] == ["conda-forge", "nodefaults"], env.name
+        conda = [d for d in data["dependencies"] if isinstance(d, str)]
+        assert conda == [f"python ={lock.PYTHON}", f"pip ={lock.PIP}"], env.name
+        for line in lock.pip_part(env.stem):
+            assert lock.version_of(line), line  # name==version, or the generator refuses it
+
+
+def test_lock_and_envs_are_current():
+    """requirements.txt locks what this virtualenv holds, and every env is generated from it."""
+    assert lock.stale() == []
+
+
+def test_every_package_of_every_env_is_pinned_as_in_requirements():
+    direct, locked = lock.read_pins()
+    pins = {n: lock.version_of(line) for n, line in (direct | locked).items()}
+    for name in lock.FAMILIES:
+        for line in lock.pip_part(name):
+            req = Requirement(line)
+            assert pins[canonicalize_name(req.name)] == lock.version_of(line), f"envs/{name}.yaml: {line}"
+
+
+def test_a_wrong_pin_is_caught(tmp_path):
+    text = (REPO / "requirements.txt").read_text().replace("numpy==2.4.6", "numpy==2.4.5")
+    (tmp_path / "requirements.txt").write_text(text)
+    with pytest.raises(ValueError, match=r"numpy==2.4.5, but 2.4.6 is installed here"):
+        lock.stale(tmp_path / "requirements.txt")
 
 
 def test_pyproject_pins_equal_requirements():
@@ -128,6 +144,20 @@ def test_pyproject_pins_equal_requirements():
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
-    pinned = {line.strip() for line in (REPO / "requirements.txt").read_text().splitlines()
-              if "==" in line and not line.startswith("#")}
-    assert declared == pinned
+    direct, _ = lock.read_pins()
+    assert declared == set(direct.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(lock.FAMILIES))
+def test_env_resolves_on_its_own_as_locked(name):
+    """pip resolves the env's pip part alone (a fresh env: nothing installed, the index only) to
+    exactly its pins: what --use-conda installs is what the tests run."""
+    assert lock.resolution_problems(lock.pip_part(name)) == []
+
+
+@pytest.mark.slow
+def test_a_version_the_index_lacks_fails_the_resolution():
+    lines = [line if not line.startswith("numpy==") else "numpy==2.4.99" for line in lock.pip_part("audio")]
+    with pytest.raises(ValueError, match="pip cannot resolve"):
+        lock.resolution_problems(lines)

@@ -40,3 +40,49 @@ def pretrain_cfg(**overrides) -> dict:
 
     schema = load_schema(REPO / "schemas/config.schema.yaml")
     return fill_defaults({"data": {"root": ".", "datasets": []}}, schema)["pretrain"] | overrides
+
+
+# Tolerances that follow from the computation. A float32 sum of n terms taken in another order
+# (another process count, batch size, CPU kernel or compiler fusion) moves by at most n * u of
+# the sum of the magnitudes (Higham's gamma_n, u = 2**-24), so results are compared in norm
+# against such a bound, never element by element: a small element of a tensor can carry the
+# rounding of its large neighbours, relative to itself.
+U32 = 2.0**-24  # float32 unit roundoff
+UBF16 = 2.0**-8  # bfloat16 unit roundoff
+
+
+def reduction_bound(terms: int, steps: int = 1) -> float:
+    """Relative error bound of ``steps`` chained float32 reductions of ``terms`` terms each."""
+    return steps * terms * U32
+
+
+def relative_difference(a, b) -> float:
+    """||a - b|| / ||a|| over the whole tensor (0 when both are zero)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    scale = np.linalg.norm(a)
+    return float(np.linalg.norm(a - b) / scale) if scale else float(np.linalg.norm(b))
+
+
+def row_difference(a, b) -> float:
+    """The largest ||a_i - b_i|| / ||a_i|| over the rows (embedding vectors) of two matrices."""
+    return max((relative_difference(x, y) for x, y in zip(np.asarray(a), np.asarray(b), strict=True)), default=0.0)
+
+
+def assert_within(difference: float, bound: float, what: str) -> None:
+    """Assert a measured relative difference is within its bound; print both (pytest -s shows them)."""
+    print(f"[equivalence] {what}: relative difference {difference:.2e}, bound {bound:.2e}")
+    assert difference <= bound, f"{what}: relative difference {difference:.3g} exceeds its bound {bound:.3g}"
+
+
+def workflow_config(*files: str, command_line: dict | None = None) -> dict:
+    """The validated config of ``snakemake --configfile FILES --config ...`` as the workflow
+    composes it (reefclr.config.compose): config.yaml, the demo, only when no file is given."""
+    import yaml
+    from reefclr.config import compose, layered, load_schema, validate_config
+
+    merged: dict = {}
+    for name in files:
+        merged = layered(merged, yaml.safe_load((REPO / name).read_text()))
+    merged = layered(merged, command_line or {})
+    composed = compose(merged, list(files), REPO / "config.yaml")
+    return validate_config(composed, load_schema(REPO / "schemas/config.schema.yaml"))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import torch
-from helpers import dataset_spec, REPO
+from helpers import REPO, assert_within, dataset_spec, reduction_bound, row_difference
 from reefclr import cache, demo, embedders, ingest
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
@@ -47,7 +47,10 @@ def test_embedders_on_real_audio(marrs_cache, name):
     assert matrix.shape == (len(data), emb.dim) and np.isfinite(matrix).all()
     assert matrix.std(axis=0).max() > 0
     again = embedders.embed_dataset(embedders.load(name, cfg), data, batch_size=7)
-    np.testing.assert_allclose(again.filter(regex=r"^e\d{4}$").to_numpy(), matrix, rtol=1e-5, atol=1e-6)
+    # Another batch size may pick other convolution kernels: every layer's sums (at most 3 x 3 x
+    # 4w = 288 terms) in another order; 14 layers.
+    assert_within(row_difference(matrix, again.filter(regex=r"^e\d{4}$").to_numpy()),
+                  reduction_bound(3 * 3 * 32, steps=14), f"{name}: batches of 5 vs 7 (worst clip)")
 
 
 def test_embedding_leaves_weights_frozen(marrs_cache):

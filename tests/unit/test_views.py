@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+from helpers import assert_within, reduction_bound, row_difference
 from reefclr import cache, views
 
 
@@ -29,4 +30,6 @@ def test_waveform_views_are_seeded_per_clip(cached, spec_cfg):
     data = cache.CachedSet.open(dirs)
     cached_mel = torch.from_numpy(data.mel(views.batch_indices(3, len(data), 6, 0)))
     mel = MelSpectrogram.from_config(spec_cfg)(plain[0])  # the training device computes the mel in batch
-    torch.testing.assert_close(mel, cached_mel, rtol=1e-4, atol=1e-6)  # p=0: the cache's mel
+    # p=0: the cache's mel, computed in another batch (the STFT's and filterbank's sums in another order)
+    assert_within(row_difference(cached_mel.flatten(1), mel.flatten(1)), reduction_bound(1024 + 513),
+                  "waveform views at p=0 vs the cached mel (worst clip)")

@@ -35,6 +35,26 @@ def pick_device(choice: str, key: str = "pretrain.device") -> torch.device:
     return torch.device(choice)
 
 
+def memory_format(device: torch.device) -> torch.memory_format:
+    """The convolution layout: channels_last on CUDA; on CPU the default layout, because with
+    oneDNN's AVX2 kernels (ONEDNN_MAX_CPU_ISA=AVX2, and CPUs without AVX512) the backward pass of
+    channels_last convolutions hangs or crashes in about half the runs (torch 2.14.1: 3 of 6
+    small-ResNet runs; 0 of 6 in the default layout). With AVX512 kernels channels_last trains
+    about 25% faster (docs/benchmarks.md), not worth a job that may never end."""
+    return torch.channels_last if device.type == "cuda" else torch.contiguous_format
+
+
+def compile_model(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """``torch.compile`` keeping ``memory_format``'s layout: on CPU Inductor's layout
+    optimisation (which turns convolutions channels_last) is off, for the same oneDNN bug
+    (with AVX2 kernels the compiled backward crashed 3 of 3 runs with it, 0 of 3 without)."""
+    if device.type != "cuda":
+        import torch._inductor.config as inductor
+
+        inductor.layout_optimization = False
+    return torch.compile(net)
+
+
 def uses_bf16(cfg: dict, device: torch.device) -> bool:
     """bf16 autocast: ``precision`` bf16, or ``auto`` on CUDA."""
     return cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")

@@ -120,7 +120,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
                      weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch",
                      rare_classes: str = "error") -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
-    from .devices import check_cuda, pick_device, uses_bf16
+    from .devices import check_cuda, memory_format, pick_device, uses_bf16
     from .splits import leave_out_rare
 
     torch.manual_seed(seed)
@@ -134,9 +134,7 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
     classes, y = np.unique(all_labels[keep], return_inverse=True)
     order = data.index["entry"].to_numpy()[keep] if "entry" in data.index else np.arange(len(y))
     train, test = make_split(y, order, cfg["split"], split_cfg)
-    # channels_last on CUDA only: on this CPU build, oneDNN's channels_last backward crashes
-    # (double free / segfault) on odd batch sizes, such as an epoch's last partial batch
-    layout = torch.channels_last if device.type == "cuda" else torch.contiguous_format
+    layout = memory_format(device)
     model = build_model(init, cfg, len(classes), weights).to(device).to(memory_format=layout)
     opt = torch.optim.SGD(model.parameters(), lr=cfg["lr"], momentum=cfg["momentum"],
                           weight_decay=cfg["weight_decay"])

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from .atomic import atomic_path, write_json
 from .cache import CachedSet
-from .devices import check_cuda, pick_device, uses_bf16
+from .devices import check_cuda, compile_model, memory_format, pick_device, uses_bf16
 from .distributed import convert_batchnorm, gather, init_from_env, shutdown
 from .knn import KnnProbe
 from .models.encoders import EncoderArgs
@@ -83,14 +83,15 @@ def pretrain(
     model.to(device)
     _move_optimizer_state(opt, device)
     cuda = device.type == "cuda"
-    model = model.to(memory_format=torch.channels_last)  # faster convolutions on CPU (oneDNN) and GPU alike
+    layout = memory_format(device)
+    model = model.to(memory_format=layout)
     net = model
     if group.world > 1:
         net = DistributedDataParallel(convert_batchnorm(model, batchnorm_kind(cfg, device)),
                                       device_ids=[device.index] if cuda else None,
                                       forward_sync_buffers=False)  # global batch norm keeps ranks equal
     if cfg["compile"]:
-        net = torch.compile(net)
+        net = compile_model(net, device)
     bf16 = uses_bf16(cfg, device)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
@@ -108,7 +109,7 @@ def pretrain(
     bar = tqdm(total=end, initial=start, desc="SimCLR", mininterval=5, disable=not group.main)
     t_step = time.perf_counter()
     for step, x0, x1, waited in source.iterate(start, end):
-        x = torch.cat([x0, x1]).contiguous(memory_format=torch.channels_last)  # (2b, 3, S, S): view 0, view 1
+        x = torch.cat([x0, x1]).contiguous(memory_format=layout)  # (2b, 3, S, S): view 0, view 1
         lr = warmup_cosine(step, steps, cfg["lr"], cfg["warmup_fraction"])
         for param_group in opt.param_groups:
             param_group["lr"] = lr

@@ -40,12 +40,11 @@ class EncoderEmbedder(Embedder):
     def __init__(self, name: str, encoder: torch.nn.Module, dim: int, input_cfg: dict, weights_sha256: str):
         self.name, self.encoder, self.dim = name, encoder.eval(), dim
         self.input_cfg, self.weights_sha256 = input_cfg, weights_sha256
-        self.encoder = self.encoder.to(memory_format=torch.channels_last)
 
     @torch.inference_mode()
     def embed(self, mel: torch.Tensor) -> np.ndarray:
         x = to_image(mel, self.input_cfg["image_size"], self.input_cfg["scale"])
-        return self.encoder(x.contiguous(memory_format=torch.channels_last)).float().cpu().numpy()
+        return self.encoder(x).float().cpu().numpy()
 
 
 class MelStats(Embedder):

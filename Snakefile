@@ -5,7 +5,8 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# No configfile directive: config.yaml (the demo) is the config when no --configfile is given,
+# and config files given are layered over the schema's defaults alone (rules/common.smk).
 
 
 report: "report/workflow.rst"

@@ -8,6 +8,7 @@ from reefclr import params
 from reefclr.catalog import EXTERNAL_WEIGHTS, REGISTRY, params_slice, weights_marker
 from reefclr.config import (
     ConfigError,
+    compose,
     load_schema,
     pretrain_cpus,
     result_settings,
@@ -19,13 +20,19 @@ from reefclr.config import (
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+# config.yaml (the demo) only when no --configfile is given: see reefclr.config.compose.
+_composed = compose(
+    dict(config),
+    workflow.overwrite_configfiles,
+    workflow.source_path("../config.yaml"),
+)
 try:
     validate_config(
-        config, load_schema(workflow.source_path("../schemas/config.schema.yaml"))
+        _composed, load_schema(workflow.source_path("../schemas/config.schema.yaml"))
     )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
-_canonical = sort_keys(dict(config))  # key order in a config file reruns nothing
+_canonical = sort_keys(_composed)  # key order in a config file reruns nothing
 config.clear()
 config.update(_canonical)
 

@@ -5,25 +5,10 @@ import re
 
 import pytest
 import yaml
-from helpers import REPO
+from helpers import REPO, workflow_config as _load
 from reefclr.config import ConfigError, load_schema, validate_config
 
 SCHEMA = load_schema(REPO / "schemas/config.schema.yaml")
-
-
-def _merge(base: dict, over: dict) -> dict:
-    """Snakemake's --configfile merge: dicts recursively, everything else replaced."""
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def _load(*names: str) -> dict:
-    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
-    for name in names:
-        cfg = _merge(cfg, yaml.safe_load((REPO / name).read_text()))
-    return validate_config(cfg, SCHEMA)
 
 
 def test_demo_config_validates_and_fills_defaults():
@@ -71,7 +56,7 @@ def test_knn_check_auto_takes_the_first_test_set_of_whatever_data_is_configured(
 
 
 def test_ci_preset_validates():
-    cfg = _load("presets/ci.yaml")
+    cfg = _load("config.yaml", "presets/ci.yaml")
     assert cfg["pretrain"]["steps"] < 20
 
 
@@ -146,3 +131,36 @@ def test_key_order_of_a_config_file_is_not_a_change():
     b = {"a": 0, "b": {"x": [{"p": 2, "q": 1}], "y": 1}}
     assert repr(sort_keys(a)) == repr(sort_keys(b)) and list(sort_keys(a)) == ["a", "b"]
     assert sort_keys(a)["b"]["x"][0] == {"p": 2, "q": 1}  # lists keep their order, items sorted inside
+
+
+OWN = {"data": {"root": "/data/my_reef", "datasets": [
+    {"id": "reef_audio", "role": "test", "format": "raven", "audio": "a", "annotations": "b"},
+    {"id": "hydrophones", "role": "deploy", "format": "folders", "path": "h"}]},
+    "embed": {"embedders": ["mel_stats"]},
+    "deploy": {"embedder": "mel_stats", "classifiers": {"grunt": {"dataset": "reef_audio", "positive": ["grunt"]}}}}
+
+
+def test_an_own_config_inherits_nothing_from_the_demo(tmp_path, monkeypatch):
+    """A config file given on the command line sits on the schema's defaults alone: none of
+    config.yaml's demo entries (its classifier, queries, truth, datasets) comes along."""
+    monkeypatch.chdir(REPO)
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump(OWN))
+    cfg = _load(str(tmp_path / "mine.yaml"))
+    assert list(cfg["deploy"]["classifiers"]) == ["grunt"]
+    assert cfg["deploy"]["queries"] is None and cfg["deploy"]["truth"] is None
+    assert [d["id"] for d in cfg["data"]["datasets"]] == ["reef_audio", "hydrophones"]
+    assert cfg["pretrain"]["encoder"] == "resnet50" and cfg["model_input"]["image_size"] == 224  # the schema's
+    demo = _load()
+    assert "fish" in demo["deploy"]["classifiers"] and demo["deploy"]["truth"] == "deploy_truth"
+
+
+def test_the_demo_is_the_base_only_without_config_files(tmp_path):
+    assert _load(command_line={"seed": 3})["seed"] == 3  # --config alone: over the demo
+    assert _load(command_line={"seed": 3})["data"]["root"] == "resources/demo"
+    ci = _load("config.yaml", "presets/ci.yaml")  # the demo first, then the tiny overrides
+    assert ci["data"]["root"] == "resources/demo" and ci["pretrain"]["steps"] < 20
+
+
+def test_a_config_file_without_data_says_how_to_layer_over_the_demo():
+    with pytest.raises(ConfigError, match=r"pass config.yaml first, --configfile config.yaml yours.yaml"):
+        _load("presets/ci.yaml")

@@ -5,9 +5,9 @@ counts that agree between the presets and the SLURM profile."""
 import pytest
 import torch
 import yaml
-from helpers import REPO, pretrain_cfg
+from helpers import REPO, pretrain_cfg, workflow_config
 from reefclr import devices, train
-from reefclr.config import load_schema, pretrain_cpus, validate_config
+from reefclr.config import pretrain_cpus
 from reefclr.distributed import GlobalBatchNorm, convert_batchnorm
 from reefclr.models.encoders import EncoderArgs, build_encoder
 
@@ -82,23 +82,14 @@ def test_batchnorm_switch():
             torch.testing.assert_close(value, weights[name])
 
 
-def _preset(*names):
-    cfg = yaml.safe_load((REPO / "config.yaml").read_text())
-    for name in names:
-        over = yaml.safe_load((REPO / name).read_text())
-        for key, value in over.items():
-            cfg[key] = cfg[key] | value if isinstance(value, dict) and isinstance(cfg.get(key), dict) else value
-    return validate_config(cfg, load_schema(REPO / "schemas/config.schema.yaml"))
-
-
-@pytest.mark.parametrize("presets", [(), ("presets/ci.yaml",), ("presets/paper.yaml",),
+@pytest.mark.parametrize("presets", [(), ("config.yaml", "presets/ci.yaml"), ("presets/paper.yaml",),
                                      ("presets/paper.yaml", "presets/paper_as_run.yaml")])
 def test_pretraining_cpus_follow_the_view_workers_in_every_preset(presets):
     """The SLURM profile leaves pretrain_simclr's CPUs to the rule (threads and cpus_per_task:
     rules/pretrain.smk), one per waveform-view worker of each process plus the trainer."""
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
     assert "cpus_per_task" not in profile["set-resources"]["pretrain_simclr"]
-    p = _preset(*presets)["pretrain"]
+    p = workflow_config(*presets)["pretrain"]
     cpus = pretrain_cpus(p)
     if p["views"] == "waveform":
         assert cpus == p["workers"] * max(1, p["gpus"]) + 1

@@ -47,6 +47,36 @@ def test_page_puts_the_answer_first_and_is_self_contained(tmp_path):
                           "P_Value": [0.01]})
     text = resultspage.page(_summary(), _paired(), rf, chisq, [figure], "Title", "Synthetic demo data")
     assert text.index("The answer") < text.index("RF_results.csv") < text.index("Figures")
-    assert "best <b>ReefCLR</b>" in text and "Distinguishably better than: MelStats" in text
+    assert "<b>ReefCLR</b> is best" in text and "Distinguishably better than: MelStats" in text
     assert "data:image/png;base64," in text and "Synthetic demo data" in text
     assert "src='http" not in text
+
+
+def test_one_embedder_says_there_is_nothing_to_compare(tmp_path):
+    from reefclr import probes
+
+    one = _summary()
+    one = one[one.embedder == "reefclr"]
+    long = pd.DataFrame([dict(embedder="reefclr", dataset="test_a", protocol="rf_grouped", metric=m, repeat=r,
+                              value=v, grouping="recording", splits=2, exhaustive=True)
+                         for r in range(2) for m, v in (("macro_f1", 0.8), ("n_train", 40), ("n_test", 10))])
+    empty = probes.paired_differences(long)
+    assert list(empty.columns) == probes.PAIRED_COLUMNS  # a readable table, not an empty file
+    (answer, _) = resultspage.answers(one, empty)
+    assert answer["embedders"] == 1 and answer["better"] == answer["tied"] == []
+    rf = pd.DataFrame({"Test F1": [0.9], "Embedding": ["ReefCLR"], "Location": ["a"]})
+    chisq = pd.DataFrame({"Category": ["ReefCLR"], "Location": ["a"], "Num_Clusters": [3], "Chi2_Stat": [1.0],
+                          "P_Value": [0.5]})
+    text = resultspage.page(one, empty, rf, chisq, [], "Title")
+    assert "Only one embedder was evaluated: there is nothing to compare it with." in text
+    assert "no difference between embedders could be computed" in text
+
+
+def test_grouped_table_has_a_column_per_probe_and_no_empty_one():
+    summary = pd.concat([_summary(), _summary().assign(protocol="logreg_grouped")])
+    text = resultspage.page(summary, _paired(), pd.DataFrame(), pd.DataFrame(), [], "Title")
+    import re
+
+    table = text.split("<h2>Grouped macro-F1</h2>")[1].split("</thead>")[0]
+    assert re.findall(r"<th>([^<]*)</th>", table) == ["dataset", "embedder", "linear probe, grouped splits",
+                                                     "random forest, grouped splits"]

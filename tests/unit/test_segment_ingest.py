@@ -158,3 +158,14 @@ def test_one_raven_table_for_all_recordings(tmp_path, segment_cfg):
     assert m.set_index("clip_id")["label"].to_dict() == {
         "audio/rec1.wav@0": "fish", "audio/rec1.wav@1920": "ambient",
         "audio/rec2.wav@0": "ambient", "audio/rec2.wav@1920": "boat"}
+
+
+def test_a_raven_export_with_two_views_counts_each_selection_once(tmp_path):
+    """Raven Pro writes one Waveform and one Spectrogram row per selection."""
+    from reefclr.raven import read_raven_table
+
+    rows = [{"Selection": s, "View": v, "Channel": 1, "Begin Time (s)": b, "End Time (s)": b + 1,
+             "Annotation": "croak"} for s, b in ((1, 0.5), (2, 3.0)) for v in ("Waveform 1", "Spectrogram 1")]
+    pd.DataFrame(rows).to_csv(tmp_path / "r.Table.1.selections.txt", sep="\t", index=False)
+    table = read_raven_table(tmp_path / "r.Table.1.selections.txt", "Annotation")
+    assert table["begin_s"].tolist() == [0.5, 3.0]

@@ -15,8 +15,8 @@ def workflow_copy(tmp_path) -> Path:
 def finished(tmp_path_factory):
     """The workflow after a real local run of presets/ci.yaml and its report."""
     wf = copy_workflow(tmp_path_factory.mktemp("e2e") / "wf")
-    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml")
+    out = snakemake(wf, "--cores", "2", "--configfile", "config.yaml", "presets/ci.yaml")
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
-    report = snakemake(wf, "--configfile", "presets/ci.yaml", "--report", "results/report.html")
+    report = snakemake(wf, "--configfile", "config.yaml", "presets/ci.yaml", "--report", "results/report.html")
     assert report.returncode == 0, report.stderr[-3000:]
     return wf

@@ -28,7 +28,7 @@ def test_demo_dry_run_lists_every_rule(workflow_copy):
 
 
 def test_ci_preset_dry_run(workflow_copy):
-    assert set(planned_rules(workflow_copy, "--configfile", "presets/ci.yaml")) == ALL_RULES
+    assert set(planned_rules(workflow_copy, "--configfile", "config.yaml", "presets/ci.yaml")) == ALL_RULES
 
 
 @pytest.fixture

@@ -94,12 +94,12 @@ def test_training_outputs_and_report(finished):
 
 
 def test_nothing_to_do_after_the_run(finished):
-    assert planned_rules(finished, "--configfile", "presets/ci.yaml") == {}
+    assert planned_rules(finished, "--configfile", "config.yaml", "presets/ci.yaml") == {}
 
 
 def _override(wf, text):
     (wf / "change.yaml").write_text(text)
-    return planned_rules(wf, "--configfile", "presets/ci.yaml", "change.yaml")
+    return planned_rules(wf, "--configfile", "config.yaml", "presets/ci.yaml", "change.yaml")
 
 
 # What every change of a score reruns below the scores: the tables, figures and results page.
@@ -220,7 +220,7 @@ def test_a_new_query_reruns_only_the_search(finished, tmp_path):
     queries.mkdir()
     shutil.copy(wf / "resources/demo/queries/query01_grunt.wav", queries / "a.wav")
     (wf / "q.yaml").write_text(f"deploy:\n  queries: {queries}\n")
-    args = ("--configfile", "presets/ci.yaml", "q.yaml")
+    args = ("--configfile", "config.yaml", "presets/ci.yaml", "q.yaml")
     assert planned_rules(wf, *args) == {"embed_queries": 1, "search_deploy": 1} | EXPLORER
     assert snakemake(wf, "--cores", "2", *args).returncode == 0
     time.sleep(1)
@@ -253,7 +253,7 @@ def _with_rare_set(finished, tmp_path, policy):
 
 def test_a_class_in_one_recording_stops_the_run_after_the_data_check(finished, tmp_path):
     wf = _with_rare_set(finished, tmp_path, "error")
-    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml", "rare.yaml")
+    out = snakemake(wf, "--cores", "2", "--configfile", "config.yaml", "presets/ci.yaml", "rare.yaml")
     assert out.returncode != 0
     log = (wf / "logs/data_gate/all.log").read_text()
     assert "test_rare: class 'grunt'" in log and "found in a single group (in test_rare/grunt/Grunt.WAV)" in log
@@ -265,7 +265,7 @@ def test_a_class_in_one_recording_stops_the_run_after_the_data_check(finished, t
 
 def test_rare_classes_drop_runs_to_the_end_and_says_what_was_left_out(finished, tmp_path):
     wf = _with_rare_set(finished, tmp_path, "drop")
-    out = snakemake(wf, "--cores", "2", "--configfile", "presets/ci.yaml", "rare.yaml")
+    out = snakemake(wf, "--cores", "2", "--configfile", "config.yaml", "presets/ci.yaml", "rare.yaml")
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     left = pd.read_csv(wf / "results/tables/left_out_classes.csv")
     grouped = left[left.protocol.isin(["rf_grouped", "logreg_grouped", "fewshot"])]
@@ -298,7 +298,7 @@ def test_waveform_embedders_run_from_the_source_audio(finished, name, dim):
 
     (finished / "more.yaml").write_text(f"embed:\n  embedders: [reefclr, random_init, mel_stats, {name}]\n")
     target = f"results/embeddings/{name}/test_kenya.parquet"
-    out = snakemake(finished, target, "--cores", "2", "--configfile", "presets/ci.yaml", "more.yaml")
+    out = snakemake(finished, target, "--cores", "2", "--configfile", "config.yaml", "presets/ci.yaml", "more.yaml")
     assert out.returncode == 0, out.stderr[-3000:]
     table = pd.read_parquet(finished / target)
     meta = read_parquet_metadata(finished / target)
@@ -313,7 +313,7 @@ def test_supervised_ceiling_trains_on_the_rf_split(finished):
         "embed:\n  embedders: [reefclr, random_init, mel_stats, supervised_from_reefclr]\n"
         "supervised:\n  epochs: 2\n  batch_size: 16\n  split: stratified\n  views: device\n")
     target = "results/evaluation/rf/supervised_from_reefclr/test_kenya.json"
-    out = snakemake(finished, target, "--cores", "2", "--configfile", "presets/ci.yaml", "sup.yaml")
+    out = snakemake(finished, target, "--cores", "2", "--configfile", "config.yaml", "presets/ci.yaml", "sup.yaml")
     assert out.returncode == 0, out.stderr[-3000:]
     record = json.loads((finished / target).read_text())
     rf = json.loads((finished / "results/evaluation/rf/reefclr/test_kenya.json").read_text())

@@ -1,13 +1,20 @@
-"""A reef ecologist's own recordings: a folder of WAVs and a Raven table, changing only `data:`."""
+"""A reef ecologist's own recordings and config, written from the README alone: nothing of the
+demo comes along, and small but legal set-ups (one embedder, one test set, two classes in
+the fewest recordings a grouped split allows, no deployment) run to the end."""
 
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
-from snakerun import REPO, planned_rules, snakemake
+import pytest
+import soundfile as sf
+import yaml
+from snakerun import REPO, copy_workflow, planned_rules, snakemake
 from test_dag import ALL_RULES, DEPLOY_RULES
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
+SR = 16000
 
 OWN_DATA = """\
 data:
@@ -39,13 +46,13 @@ def _lay_out(root):
             root / "labelled/raven" / f"{wav.stem}.Table.1.selections.txt", sep="\t", index=False)
 
 
-def test_only_data_changes_gives_the_whole_dag(workflow_copy, tmp_path):
+def test_only_data_gives_the_whole_dag_with_the_schemas_defaults(workflow_copy, tmp_path):
     root = tmp_path / "my_reef"
     _lay_out(root)
     (workflow_copy / "mine.yaml").write_text(OWN_DATA.format(root=root))
     counts = planned_rules(workflow_copy, "--configfile", "mine.yaml")
-    # the demo's embedders, two of them from the audio; not the study's test sets: no published scatter
-    assert set(counts) == ALL_RULES - {"make_demo_data"} - DEPLOY_RULES | {"extract_waveform_embeddings"}
+    # the schema's embedders (reefclr, random_init, mel_stats), none from the audio; no deployment
+    assert set(counts) == ALL_RULES - {"make_demo_data"} - DEPLOY_RULES
     out = snakemake(workflow_copy, "validate_data", "--cores", "2", "--configfile", "mine.yaml")
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     summary = json.loads((workflow_copy / "results/data_check/summary.json").read_text())
@@ -53,10 +60,148 @@ def test_only_data_changes_gives_the_whole_dag(workflow_copy, tmp_path):
     assert by_id["test_myreef"]["classes"]["fish"] == 3 and by_id["test_myreef"]["classes"]["ambient"] >= 3
     assert by_id["pretrain"]["sample_rates"] == {"16000": 6}
     assert [p for p in summary["problems"] if p["severity"] == "error"] == []
-    assert "14 pretraining clips, fewer than pretrain.batch_size 64" in {p["reason"] for p in summary["problems"]}
+    assert "14 pretraining clips, fewer than pretrain.batch_size 512" in {p["reason"] for p in summary["problems"]}
     text = (workflow_copy / "results/data_check/summary.md").read_text()
     assert "## test_myreef (test)" in text and "| fish | 3 | 3 |" in text  # 3 clips from 3 recordings
     # the labelled recordings are also in the unlabelled folder: reported as leakage
     (leak,) = summary["leakage"]
     assert leak["dataset"] == "test_myreef" and leak["same_audio"] == leak["clips"] == leak["of"]
     assert not (workflow_copy / "results/cache").exists()  # nothing heavy ran
+
+
+# --- a small study-format set, one embedder, then a deployment ------------------------------
+CLASSES = {"croak": ["croak/Croak.wav", "croak/Croak_global.WAV"],
+           "scrape": ["scrape/Scrape.wav", "scrape/Scrape_global.WAV", "scrape/scrape_aus_D2_20230222_070800.wav"]}
+
+# What a stranger writes from the README: their own folders and names, one embedder, no pretraining.
+MINE = """\
+data:
+  root: {root}
+  datasets:
+    - id: test_myreef                # pre-cut clips listed in the study's dataset.json format
+      role: test
+      format: dataset_json
+      path: labelled/dataset.json
+      data_type: test_data
+      group_pattern: '^([a-z]+_\\d+)_'   # clips of one source recording share a group
+embed:
+  embedders: [mel_stats]
+"""
+DEPLOYMENT = """\
+    - {{id: deploy_2024, role: deploy, format: folders, path: hydrophones, hop_s: 0.96}}
+deploy:
+  embedder: mel_stats
+  queries: queries
+  top_k: 10
+  classifiers:
+    croak: {{dataset: test_myreef, positive: [croak]}}
+  truth: truth
+"""
+
+
+def _study_clips(root):
+    """1.92 s clips of real croaks and scrapes (2 and 3 source recordings) and their dataset.json."""
+    entries = []
+    for label, files in CLASSES.items():
+        for r, rel in enumerate(files):
+            x, sr = sf.read(MARRS / rel, dtype="float32")
+            n = int(1.92 * sr)
+            for k in range(len(x) // n):
+                name = f"labelled/clips/{label}_{r}_{k:03d}.wav"
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                sf.write(root / name, x[k * n : (k + 1) * n], sr)
+                entries.append({"file_name": name, "class": label, "data_type": "test_data"})
+    (root / "labelled/dataset.json").write_text(json.dumps({"audio": entries}))
+
+
+def _raven_rows(events):
+    """A Raven Pro export: one Waveform and one Spectrogram row per selection."""
+    rows = []
+    for i, (begin, end) in enumerate(events, start=1):
+        for view in ("Waveform 1", "Spectrogram 1"):
+            rows.append({"Selection": i, "View": view, "Channel": 1, "Begin Time (s)": begin, "End Time (s)": end,
+                         "Low Freq (Hz)": 50.0, "High Freq (Hz)": 1500.0, "Annotation": "croak"})
+    return pd.DataFrame(rows)
+
+
+def _deployment(root):
+    """Two hydrophones (one folder name with a space), two 20 s recordings each, croaks mixed
+    into low noise at known times (Raven tables in truth/), and a croak to search for."""
+    rng = np.random.default_rng(0)
+    croak, _ = sf.read(MARRS / "croak/Croak.wav", dtype="float32")
+    call = croak[: int(1.2 * SR)]
+    for site, stems in {"North Reef": ["reef01_20240105_063000", "reef01_20240105_183000"],
+                        "south_reef": ["reef02_20240105_063000", "reef02_20240105_183000"]}.items():
+        for stem in stems:
+            x = 0.01 * rng.standard_normal(20 * SR).astype(np.float32)
+            events = [(t, t + len(call) / SR) for t in (2.0, 9.5, 15.0)]
+            for begin, _ in events:
+                a = int(begin * SR)
+                x[a : a + len(call)] += call
+            (root / "hydrophones" / site).mkdir(parents=True, exist_ok=True)
+            sf.write(root / "hydrophones" / site / f"{stem}.wav", x, SR)
+            (root / "truth").mkdir(exist_ok=True)
+            _raven_rows(events).to_csv(root / "truth" / f"{stem}.Table.1.selections.txt", sep="\t", index=False)
+    (root / "queries").mkdir()
+    shutil.copy(MARRS / "croak/Croak_global.WAV", root / "queries" / "croak example.wav")
+
+
+@pytest.fixture(scope="module")
+def own_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("own")
+    root = base / "reef project"
+    _study_clips(root)
+    _deployment(root)
+    wf = copy_workflow(base / "wf")
+    (wf / "mine.yaml").write_text(MINE.format(root=root))
+    out = snakemake(wf, "--cores", "2", "--configfile", "mine.yaml")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
+    return wf, root
+
+
+def test_one_embedder_one_small_test_set_runs_to_the_end(own_run):
+    wf, _ = own_run
+    rf = pd.read_csv(wf / "results/tables/RF_results.csv")
+    assert list(rf.Embedding) == ["MelStats"] and list(rf.Location) == ["myreef"]
+    summary = pd.read_csv(wf / "results/tables/grouped_summary.csv")
+    assert set(summary.grouping) == {"pattern"} and summary.exhaustive.all()
+    assert (summary.splits == 6).all()  # 2 croak x 3 scrape recordings: every minimal split once
+    paired = pd.read_csv(wf / "results/tables/paired_differences.csv")
+    assert paired.empty and "embedder_a" in paired.columns  # nothing to pair, still a table
+    page = (wf / "results/index.html").read_text()
+    assert "Only one embedder was evaluated: there is nothing to compare it with." in page
+    assert "Synthetic demo data" not in page
+    assert (wf / "results/explorer.html").stat().st_size > 100_000
+    assert not (wf / "resources/demo").exists() and not (wf / "results/deploy").exists()
+
+
+def test_nothing_of_the_demo_comes_along(own_run):
+    wf, _ = own_run
+    check = json.loads((wf / "results/data_check/summary.json").read_text())
+    assert [d["dataset"] for d in check["datasets"]] == ["test_myreef"]
+    assert not list((wf / "results/manifests").glob("test_kenya*"))
+
+
+def test_adding_a_deployment_runs_only_its_jobs_and_finds_the_calls(own_run):
+    wf, root = own_run
+    (wf / "mine.yaml").write_text(_with_deployment(MINE.format(root=root)))
+    counts = planned_rules(wf, "--configfile", "mine.yaml")
+    assert not {"fit_random_forest", "probe_grouped", "cluster_embeddings", "extract_embeddings"} & set(counts)
+    assert {"embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy",
+            "detect_events"} <= set(counts)
+    out = snakemake(wf, "--cores", "2", "--configfile", "mine.yaml")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
+    deploy = wf / "results/deploy/deploy_2024"
+    hits = pd.read_csv(deploy / "search/hits.csv")
+    assert set(hits["query"]) == {"croak example"} and len(hits) == 10
+    assert set(pd.read_csv(deploy / "detections/croak/site_hour.csv")["site"]) == {"North Reef", "south_reef"}
+    classifier = json.loads((wf / "results/deploy/classifiers/croak.json").read_text())
+    assert classifier["embedder"] == "mel_stats" and classifier["trained_on"] == "test set test_myreef"
+    truth = json.loads((deploy / "detections/croak/summary.json").read_text())["truth"]
+    assert truth["recordings"] == 4 and truth["known_events"] == 12  # 3 per recording, each once
+    assert not (wf / "results/deploy/classifiers/fish.json").exists()  # the demo's classifier
+
+
+def _with_deployment(text: str) -> str:
+    head, tail = text.split("embed:\n")
+    return head + DEPLOYMENT.format() + "embed:\n" + tail

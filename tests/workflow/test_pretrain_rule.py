@@ -19,7 +19,7 @@ CARD = "results/models/reefclr/model_card.json"
 def _overlay(wf, name, **pretrain):
     """presets/ci.yaml with pretrain overrides, as a second config file."""
     (wf / name).write_text(yaml.safe_dump({"pretrain": pretrain}))
-    return ["--configfile", "presets/ci.yaml", name]
+    return ["--configfile", "config.yaml", "presets/ci.yaml", name]
 
 
 def _checkpoint_step(wf) -> int:

@@ -48,7 +48,7 @@ def slurm_run(cluster, tmp_path_factory):
     (wf / "gpu.yaml").write_text("pretrain:\n  gpus: 1\n")
     env = os.environ | {"REEFCLR_SLURM_PARTITION": "debug", "REEFCLR_SLURM_ACCOUNT": "reefclr"}
     cmd = ["timeout", "-k", "10", "1500", sys.executable, "-m", "snakemake", "--profile", "profiles/slurm",
-           "--configfile", "presets/ci.yaml", "gpu.yaml",
+           "--configfile", "config.yaml", "presets/ci.yaml", "gpu.yaml",
            "--slurm-status-command", "squeue",  # no slurmdbd here, so no sacct
            "--cores", "2",  # group jobs no wider than this node
            "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "3",

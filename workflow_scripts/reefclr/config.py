@@ -38,6 +38,26 @@ def _with_defaults(validator_class):
 _DefaultFillingValidator = _with_defaults(Draft202012Validator)
 
 
+def layered(base: dict, top: dict) -> dict:
+    """``top`` over ``base``: mappings merge key by key, anything else (lists included) is replaced."""
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        out[key] = layered(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def compose(command_line: dict, configfiles: list, demo: str | Path) -> dict:
+    """The run's config before validation. Config files given with --configfile are layered, in
+    their order, over the schema's defaults alone; only when none is given is ``demo``
+    (config.yaml, the synthetic demo) the base. So an own config never inherits the demo's
+    datasets, classifiers, queries or truth; to build on the demo, pass config.yaml first
+    (``--configfile config.yaml presets/ci.yaml``). ``command_line``: what Snakemake merged from
+    --configfile and --config (the same in every job, cluster jobs included)."""
+    if configfiles:
+        return copy.deepcopy(command_line)
+    return layered(yaml.safe_load(Path(demo).read_text()), command_line)
+
+
 def load_schema(path: str | Path) -> dict:
     """Read a YAML/JSON schema file."""
     return yaml.safe_load(Path(path).read_text())
@@ -60,6 +80,10 @@ def validate_config(config: dict, schema: dict) -> dict:
     errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [f"config: {_key_path(e.absolute_path)}: {e.message}" for e in errors]
+        if any(e.validator == "required" and "'data'" in e.message and not e.absolute_path for e in errors):
+            lines.append("(config files given with --configfile are layered over the schema's defaults, not over "
+                         "config.yaml, the demo: give data: in yours, or pass config.yaml first, "
+                         "--configfile config.yaml yours.yaml, to build on the demo)")
         raise ConfigError("invalid config:\n  " + "\n  ".join(lines))
     _check_cross_fields(config)
     return config

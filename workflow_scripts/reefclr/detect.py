@@ -22,7 +22,9 @@ def reviewed_examples(path: Path, column: str, positive: list[str], negative: li
     """The deployment windows a reviewed Raven table marks (by Begin File and Begin Time),
     labelled 1 (a positive value) or 0 (a negative one); rows left blank are not reviewed. Any
     other value, or a row that matches no window, is an error naming the file and the row."""
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    from .raven import one_row_per_selection
+
+    table = one_row_per_selection(pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False))
     missing = [c for c in ("Begin File", "Begin Time (s)", column) if c not in table.columns]
     if missing:
         raise ValueError(f"{path}: reviewed table lacks column(s) {missing}; has {list(table.columns)}")

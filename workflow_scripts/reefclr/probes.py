@@ -149,6 +149,11 @@ def summarise(long: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+PAIRED_COLUMNS = ["dataset", "protocol", "metric", "embedder_a", "embedder_b", "mean_diff", "ci_low", "ci_high",
+                  "repeats", "p_value", "distinguishable", "grouping", "splits", "exhaustive", "p_holm",
+                  "distinguishable_holm"]
+
+
 def paired_differences(long: pd.DataFrame, metric: str = "macro_f1", alpha: float = 0.05) -> pd.DataFrame:
     """Per dataset and protocol, every pair of embedders: mean difference (first minus second)
     of ``metric`` over the same splits, its interval (inside [-1, 1]), the corrected t test's
@@ -170,8 +175,8 @@ def paired_differences(long: pd.DataFrame, metric: str = "macro_f1", alpha: floa
                                  distinguishable=bool(np.isfinite(low) and (low > 0 or high < 0)))
                             | _split_facts(block))
     out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    if out.empty:  # one embedder: nothing to pair, but a table with its columns
+        return pd.DataFrame(columns=PAIRED_COLUMNS)
     out["p_holm"] = np.nan
     for _, idx in out.groupby("protocol").groups.items():
         out.loc[idx, "p_holm"] = holm(out.loc[idx, "p_value"].to_numpy())

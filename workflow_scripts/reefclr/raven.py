@@ -14,12 +14,25 @@ RAVEN_BEGIN = "Begin Time (s)"
 RAVEN_END = "End Time (s)"
 
 
+def one_row_per_selection(table: pd.DataFrame) -> pd.DataFrame:
+    """Raven Pro writes a row per selection and view (``Waveform 1``, ``Spectrogram 1``, ...),
+    all with the same ``Selection`` number and times: keep one, the spectrogram's where there is
+    one (Rraven's imp_raven keeps the spectrogram rows likewise)."""
+    if "Selection" not in table.columns or "View" not in table.columns or not table["Selection"].duplicated().any():
+        return table
+    spectrogram = table["View"].astype(str).str.contains("spectrogram", case=False)
+    order = table.assign(_pick=~spectrogram).sort_values(["_pick"], kind="stable")
+    return order.drop_duplicates("Selection").drop(columns="_pick").sort_index()
+
+
 def read_raven_table(path: Path, label_column: str) -> pd.DataFrame:
-    """A Raven selection table -> columns begin_s, end_s, label (and begin_file if present)."""
+    """A Raven selection table -> columns begin_s, end_s, label (and begin_file if present), one
+    row per selection (``one_row_per_selection``)."""
     try:
         table = pd.read_csv(path, sep="\t")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a tab-separated Raven selection table ({exc})") from exc
+    table = one_row_per_selection(table).reset_index(drop=True)
     missing = [c for c in (RAVEN_BEGIN, RAVEN_END, label_column) if c not in table.columns]
     if missing:
         raise ValueError(f"{path}: Raven table lacks column(s) {missing}; has {list(table.columns)}")

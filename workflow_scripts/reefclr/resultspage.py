@@ -13,6 +13,7 @@ import pandas as pd
 from .aggregate import display_name
 
 HEADLINE = ("rf_grouped", "macro_f1")  # the study's classifier, on grouped splits
+PROBE_NAMES = {"rf_grouped": "random forest, grouped splits", "logreg_grouped": "linear probe, grouped splits"}
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.6em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
@@ -47,7 +48,7 @@ def answers(summary: pd.DataFrame, paired: pd.DataFrame, protocol: str = HEADLIN
             (better if pair["distinguishable_holm"] and item["diff"] > 0 else tied).append(item)
         out.append(dict(dataset=dataset, best=best["embedder"], score=_interval(best), grouping=best["grouping"],
                         splits=int(best["splits"]), better=sorted(better, key=lambda i: -i["diff"]),
-                        tied=sorted(tied, key=lambda i: i["diff"])))
+                        tied=sorted(tied, key=lambda i: i["diff"]), embedders=int(group["embedder"].nunique())))
     return out
 
 
@@ -57,10 +58,12 @@ def _names(items: list[dict]) -> str:
 
 
 def answer_html(a: dict) -> str:
-    return (f"<div class='answer'><b>{html.escape(a['dataset'])}</b>: best "
-            f"<b>{html.escape(display_name(a['best']))}</b>, grouped RF macro-F1 {a['score']} "
-            f"(splits grouped by {html.escape(a['grouping'])}, {a['splits']} distinct splits).<br>"
-            f"Distinguishably better than: {_names(a['better'])}.<br>"
+    head = (f"<div class='answer'><b>{html.escape(a['dataset'])}</b>: "
+            f"<b>{html.escape(display_name(a['best']))}</b>{' is best' if a['embedders'] > 1 else ''}, grouped RF "
+            f"macro-F1 {a['score']} (splits grouped by {html.escape(a['grouping'])}, {a['splits']} distinct splits).<br>")
+    if a["embedders"] < 2:
+        return head + "Only one embedder was evaluated: there is nothing to compare it with.</div>"
+    return (head + f"Distinguishably better than: {_names(a['better'])}.<br>"
             f"Not distinguishable from: {_names(a['tied'])}.</div>")
 
 
@@ -77,7 +80,8 @@ def page(summary: pd.DataFrame, paired: pd.DataFrame, rf: pd.DataFrame, chisq: p
     headline["embedder"] = headline["embedder"].map(display_name)
     headline["macro-F1 (95% interval)"] = headline.apply(_interval, axis=1)
     grouped = headline.pivot_table(index=["dataset", "embedder"], columns="protocol",
-                                   values="macro-F1 (95% interval)", aggfunc="first").reset_index()
+                                   values="macro-F1 (95% interval)", aggfunc="first")
+    grouped = grouped.rename(columns=PROBE_NAMES).rename_axis(columns=None).reset_index()
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
              f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"]
     if notice:
@@ -88,7 +92,9 @@ def page(summary: pd.DataFrame, paired: pd.DataFrame, rf: pd.DataFrame, chisq: p
     parts += [answer_html(a) for a in answers(summary, paired)]
     parts.append("<p>Intervals are corrected resampled-t 95% intervals over distinct grouped splits, kept "
                  "inside [0, 1]; differences are paired on the same splits, p-values Holm-adjusted per "
-                 "protocol (tables/paired_differences.csv).</p>")
+                 "protocol (tables/paired_differences.csv)."
+                 + (" One embedder was evaluated, so no difference between embedders could be computed."
+                    if paired.empty else "") + "</p>")
     parts.append("<h2>Grouped macro-F1</h2>" + grouped.to_html(index=False, border=0))
     parts.append("<h2>The study's tables</h2><h3>RF_results.csv</h3>"
                  + rf.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}")

@@ -16,8 +16,8 @@ from unittest import mock
 
 import torch
 from common import table, write_section
-from reefclr import distributed
-from reefclr.distributed import convert_batchnorm
+from reefclr.training import distributed
+from reefclr.training.distributed import convert_batchnorm
 from reefclr.models.encoders import EncoderArgs
 from reefclr.models.simclr import SimCLR
 

@@ -25,8 +25,9 @@ import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts"))
 
-from reefclr import cache, manifest  # noqa: E402
-from reefclr.segment import clip_offsets  # noqa: E402
+from reefclr.features import cache
+from reefclr.data import manifest
+from reefclr.data.segment import clip_offsets
 
 SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 64}
 

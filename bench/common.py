@@ -88,7 +88,8 @@ def tone_cache(workdir: Path, sites: int = 4, seconds: int = 120) -> list[str]:
     import numpy as np
     import soundfile as sf
 
-    from reefclr import cache, ingest
+    from reefclr.features import cache
+    from reefclr.data import ingest
     from reefclr.config import fill_defaults, load_schema
 
     data = workdir / "audio"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts")
 
 from snakerun import copy_workflow  # noqa: E402
 
-from reefclr import manifest  # noqa: E402
+from reefclr.data import manifest
 
 CONFIG = """\
 data:

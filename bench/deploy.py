@@ -43,7 +43,9 @@ def run(path: Path, hop_s: float) -> dict:
     import torch
 
     sys.path.insert(0, str(REPO / "workflow_scripts"))
-    from reefclr import deploy, embedders, ingest
+    from reefclr.deploy import windows
+    from reefclr import embedders
+    from reefclr.data import ingest
     from reefclr.config import fill_defaults, load_schema
 
     torch.set_num_threads(2)
@@ -56,12 +58,12 @@ def run(path: Path, hop_s: float) -> dict:
     manifest, _ = ingest.build_manifest(spec, path.parent, seg)
     emb = embedders.load("random_init", {"model_input": {"image_size": 64, "scale": "power"},
                                         "encoder": "small_resnet", "width": 16, "seed": 0})
-    windows = deploy.embed_windows(emb, manifest, {"data_root": str(path.parent), "clip_s": CLIP, "channel": "mean"},
-                                   SPEC, batch_size=256)
+    table = windows.embed_windows(emb, manifest, {"data_root": str(path.parent), "clip_s": CLIP, "channel": "mean"},
+                                  SPEC, batch_size=256)
     weights = np.random.default_rng(0).standard_normal(emb.dim)
-    scores = 1 / (1 + np.exp(-(windows.filter(regex=r"^e\d+$").to_numpy() @ weights)))
+    scores = 1 / (1 + np.exp(-(table.filter(regex=r"^e\d+$").to_numpy() @ weights)))
     seconds = time.perf_counter() - start
-    assert len(scores) == len(manifest) and isinstance(windows, pd.DataFrame)
+    assert len(scores) == len(manifest) and isinstance(table, pd.DataFrame)
     return {"windows": len(manifest), "seconds": seconds,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 

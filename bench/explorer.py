@@ -15,7 +15,7 @@ from common import REPO, table, write_section
 
 sys.path.insert(0, str(REPO / "tests"))
 import browser  # noqa: E402
-from reefclr import explorer, media  # noqa: E402
+from reefclr.pages import explorer, media
 
 EMBEDDERS = ["reefclr", "birdnet"]
 MEDIA = 2000  # explorer.max_media's default

@@ -17,7 +17,8 @@ from pathlib import Path
 import torch
 from common import table, timed, tone_cache, write_section
 
-from reefclr import cache, embedders  # noqa: E402
+from reefclr.features import cache
+from reefclr import embedders
 
 ARCHS = {
     "reefclr / random_init, demo (small_resnet w16, 64 x 64)": dict(encoder="small_resnet", width=16, size=64),

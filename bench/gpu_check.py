@@ -27,9 +27,9 @@ import numpy as np
 import torch
 from common import SPEC, pretrain_cfg, table, tone_cache, write_section
 
-from reefclr import train  # noqa: E402
-from reefclr.cache import CachedSet  # noqa: E402
-from reefclr.supervised import train_supervised  # noqa: E402
+from reefclr.training import train
+from reefclr.features.cache import CachedSet
+from reefclr.training.supervised import train_supervised
 
 
 def peak_gb(device: str) -> float:

@@ -23,9 +23,10 @@ import torch
 import torch.nn.functional as F
 from common import REPO, SEGMENT, SPEC, table, timed, write_section
 
-from reefclr import cache, ingest  # noqa: E402
+from reefclr.features import cache
+from reefclr.data import ingest
 from reefclr.config import fill_defaults, load_schema  # noqa: E402
-from reefclr.spectrogram import to_image  # noqa: E402
+from reefclr.features.spectrogram import to_image
 
 SR_FILE, CLIP_S = 48000, 1.92
 

@@ -20,11 +20,11 @@ import torch
 from common import SPEC, pretrain_cfg, table, timed, tone_cache, write_section
 from torch.utils.flop_counter import FlopCounterMode
 
-from reefclr import cache  # noqa: E402
-from reefclr.distributed import Group  # noqa: E402
+from reefclr.features import cache
+from reefclr.training.distributed import Group
 from reefclr.models.encoders import EncoderArgs  # noqa: E402
 from reefclr.models.simclr import SimCLR  # noqa: E402
-from reefclr.views import ViewSource  # noqa: E402
+from reefclr.features.views import ViewSource
 
 def matmul_ceiling(dtype: torch.dtype, n: int = 2048) -> tuple[float, float]:
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)

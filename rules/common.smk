@@ -5,7 +5,7 @@ import sys
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
 from reefclr import params
-from reefclr.catalog import EXTERNAL_WEIGHTS, REGISTRY, params_slice, weights_marker
+from reefclr.registry import EXTERNAL_WEIGHTS, REGISTRY, params_slice, weights_marker
 from reefclr.config import (
     ConfigError,
     compose,

@@ -34,7 +34,8 @@ def spec_cfg() -> dict:
 @pytest.fixture
 def cached(tmp_path, segment_cfg, spec_cfg):
     """Three sites of tones -> a two-shard pretraining cache."""
-    from reefclr import cache, ingest
+    from reefclr.features import cache
+    from reefclr.data import ingest
 
     for s in range(3):
         write_tone(tmp_path / "data" / f"site{s}" / "rec.wav", sr=16000, seconds=12, freq=200 + 300 * s, seed=s)
@@ -53,7 +54,8 @@ def cached(tmp_path, segment_cfg, spec_cfg):
 @pytest.fixture(scope="session")
 def marrs(tmp_path_factory):
     """Real MARRS fish sounds (16 kHz files, a folder per sound type) -> a one-shard cache."""
-    from reefclr import cache, ingest
+    from reefclr.features import cache
+    from reefclr.data import ingest
 
     out = tmp_path_factory.mktemp("marrs")
     spec = dataset_spec(id="test_marrs", role="test", format="folders", path=".", label_from_folder=True,

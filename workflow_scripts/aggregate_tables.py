@@ -4,9 +4,9 @@ paired differences between embedders."""
 import json
 
 import pandas as pd
-from reefclr import aggregate, probes
-from reefclr.atomic import read_parquet_metadata, write_json, write_table
-from reefclr.logs import setup_logging
+from reefclr.evaluation import aggregate, probes
+from reefclr.core.atomic import read_parquet_metadata, write_json, write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 rf = aggregate.read_records(snakemake.input.rf)

@@ -1,10 +1,10 @@
 """results/explorer.html: every embedder's 2-D UMAP per test set, with spectrograms and audio."""
 
 import pandas as pd
-from reefclr import explorer, media
-from reefclr.cachedset import CachedSet
-from reefclr.logs import each_test_set, setup_logging
-from reefclr.vectors import matrix
+from reefclr.pages import explorer, media
+from reefclr.features.cachedset import CachedSet
+from reefclr.core.logs import each_test_set, setup_logging
+from reefclr.core.vectors import matrix
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,9 +1,9 @@
 """results/index.html: the answer per test set first, then the tables and figures."""
 
 import pandas as pd
-from reefclr import resultspage
-from reefclr.atomic import atomic_path
-from reefclr.logs import setup_logging
+from reefclr.pages import resultspage
+from reefclr.core.atomic import atomic_path
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 i = snakemake.input

@@ -2,9 +2,10 @@
 
 import pandas as pd
 import torch
-from reefclr import cache, manifest
+from reefclr.features import cache
+from reefclr.data import manifest
 from reefclr.config import with_runtime
-from reefclr.logs import setup_logging
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)

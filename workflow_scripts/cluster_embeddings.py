@@ -2,19 +2,19 @@
 cluster beside the scores (for the explorer)."""
 
 import pandas as pd
-from reefclr import evaluate
-from reefclr.atomic import write_json, write_table
-from reefclr.logs import each_test_set, setup_logging
-from reefclr.vectors import matrix
+from reefclr.evaluation import study
+from reefclr.core.atomic import write_json, write_table
+from reefclr.core.logs import each_test_set, setup_logging
+from reefclr.core.vectors import matrix
 
 setup_logging(snakemake.log[0])
 cfg = snakemake.params.cluster
 for dataset, source, scores_path, clusters_path in each_test_set(
         snakemake.params.datasets, snakemake.input, snakemake.output.scores, snakemake.output.clusters):
-    table = evaluate.study_order(pd.read_parquet(source))
+    table = study.study_order(pd.read_parquet(source))
     x, y = matrix(table), table["label"].to_numpy()
-    assigned = evaluate.cluster_assignments(x, y, cfg)
-    scores = evaluate.cluster_scores(x, y, cfg, assigned)
+    assigned = study.cluster_assignments(x, y, cfg)
+    scores = study.cluster_scores(x, y, cfg, assigned)
     write_json(dict(embedder=snakemake.wildcards.embedder, dataset=dataset) | scores, scores_path)
     keep, clusters, _ = assigned
     write_table(pd.DataFrame({"clip_id": table["clip_id"].to_numpy()[keep], "cluster": clusters}), clusters_path)

@@ -4,9 +4,9 @@ with data.on_leakage: error); otherwise let the heavy jobs start."""
 import json
 from pathlib import Path
 
-from reefclr import datacheck
-from reefclr.atomic import write_json
-from reefclr.logs import setup_logging
+from reefclr.data import datacheck
+from reefclr.core.atomic import write_json
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 summary = json.loads(Path(snakemake.input[0]).read_text())

@@ -1,9 +1,9 @@
 """Spectrograms and audio of one deployment's search hits and detections, for the explorer."""
 
 import pandas as pd
-from reefclr import deploy
-from reefclr.atomic import write_table
-from reefclr.logs import setup_logging
+from reefclr.deploy import windows
+from reefclr.core.atomic import write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params
@@ -18,4 +18,4 @@ picks = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[
 picks = picks.sort_values("score", ascending=False).groupby("kind", group_keys=False).head(p.max_media)
 picks = picks[["kind", "label", "source", "offset_s", "site", "time", "score"]]
 audio = {"data_root": p.root, "clip_s": p.clip_s, "channel": p.channel}
-write_table(deploy.review_media(picks, audio, p.spectrogram, 64), snakemake.output[0])
+write_table(windows.review_media(picks, audio, p.spectrogram, 64), snakemake.output[0])

@@ -5,9 +5,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from reefclr import detect, plots, raven
-from reefclr.atomic import write_json, write_table
-from reefclr.logs import setup_logging
+from reefclr.deploy import detect
+from reefclr.pages import plots
+from reefclr.data import raven
+from reefclr.core.atomic import write_json, write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

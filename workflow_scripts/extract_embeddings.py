@@ -3,9 +3,9 @@ audio at the embedder's own rate), loading it once; the weights checksum goes in
 
 import torch
 from reefclr import embedders
-from reefclr.atomic import write_table
-from reefclr.cachedset import CachedSet
-from reefclr.logs import each_test_set, setup_logging
+from reefclr.core.atomic import write_table
+from reefclr.features.cachedset import CachedSet
+from reefclr.core.logs import each_test_set, setup_logging
 
 setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)

@@ -3,8 +3,9 @@
 import json
 
 import pandas as pd
-from reefclr import aggregate, plots
-from reefclr.logs import setup_logging
+from reefclr.evaluation import aggregate
+from reefclr.pages import plots
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -4,11 +4,12 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-from reefclr import plots, train
-from reefclr.atomic import write_json, write_table
-from reefclr.cache import shard_dir
+from reefclr.pages import plots
+from reefclr.training import train
+from reefclr.core.atomic import write_json, write_table
+from reefclr.features.cache import shard_dir
 from reefclr.config import with_runtime
-from reefclr.logs import setup_logging
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from reefclr import probes, splits
-from reefclr.atomic import write_table
-from reefclr.logs import each_test_set, setup_logging
+from reefclr.evaluation import probes, splits
+from reefclr.core.atomic import write_table
+from reefclr.core.logs import each_test_set, setup_logging
 
 setup_logging(snakemake.log[0])
 cfg = snakemake.params.cfg

@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from reefclr import detect
-from reefclr.atomic import read_parquet_metadata, write_table
-from reefclr.logs import setup_logging
+from reefclr.deploy import detect
+from reefclr.core.atomic import read_parquet_metadata, write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 classifier = json.loads(Path(snakemake.input.classifier).read_text())

@@ -2,9 +2,10 @@
 Raven selection tables per recording."""
 
 import pandas as pd
-from reefclr import raven, search
-from reefclr.atomic import read_parquet_metadata, write_table
-from reefclr.logs import setup_logging
+from reefclr.data import raven
+from reefclr.deploy import search
+from reefclr.core.atomic import read_parquet_metadata, write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 queries = pd.read_parquet(snakemake.input.queries)

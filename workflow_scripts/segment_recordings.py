@@ -1,8 +1,8 @@
 """Ingest one dataset and segment it into the clip manifest and its data-check report."""
 
-from reefclr import ingest
-from reefclr.atomic import write_json, write_table
-from reefclr.logs import setup_logging
+from reefclr.data import ingest
+from reefclr.core.atomic import write_json, write_table
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

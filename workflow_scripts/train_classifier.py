@@ -4,9 +4,9 @@ test set, or reviewed hits in a Raven table); write it in its portable form."""
 from pathlib import Path
 
 import pandas as pd
-from reefclr import detect
-from reefclr.atomic import read_parquet_metadata, write_json
-from reefclr.logs import setup_logging
+from reefclr.deploy import detect
+from reefclr.core.atomic import read_parquet_metadata, write_json
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 p = snakemake.params

@@ -1,10 +1,10 @@
 """Train the supervised classifier of one test set; write its RF-format record and history."""
 
 import torch
-from reefclr.atomic import write_json, write_table
-from reefclr.cache import CachedSet, shard_dir
-from reefclr.logs import setup_logging
-from reefclr.supervised import train_supervised
+from reefclr.core.atomic import write_json, write_table
+from reefclr.features.cache import CachedSet, shard_dir
+from reefclr.core.logs import setup_logging
+from reefclr.training.supervised import train_supervised
 
 setup_logging(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)

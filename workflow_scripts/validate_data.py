@@ -4,9 +4,9 @@ import json
 import logging
 from pathlib import Path
 
-from reefclr import datacheck
-from reefclr.atomic import atomic_path, write_json
-from reefclr.logs import setup_logging
+from reefclr.data import datacheck
+from reefclr.core.atomic import atomic_path, write_json
+from reefclr.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 reports = [json.loads(Path(f).read_text()) for f in snakemake.input]

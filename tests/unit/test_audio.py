@@ -5,7 +5,7 @@ import pytest
 import soundfile as sf
 import soxr
 from helpers import write_tone
-from reefclr.audio import audio_info, iter_clips
+from reefclr.data.audio import audio_info, iter_clips
 
 
 def read_clips(path, offsets, clip_s, sr, channel="mean", block_s=30.0):

@@ -1,6 +1,6 @@
 """The study's waveform augmentation chain (audiomentations)."""
 
-from reefclr import views
+from reefclr.features import views
 
 
 def test_study_waveform_augmentations():

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import soundfile as sf
 from helpers import dataset_spec, write_tone
-from reefclr import cache, datacheck, ingest
-from reefclr.atomic import read_parquet_metadata
+from reefclr.features import cache
+from reefclr.data import datacheck, ingest
+from reefclr.core.atomic import read_parquet_metadata
 
 SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
 SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}

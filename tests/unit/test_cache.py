@@ -1,7 +1,7 @@
 """The spectrogram cache built from real audio files: every clip once, in its shard."""
 
 import numpy as np
-from reefclr import cache
+from reefclr.features import cache
 
 
 def test_cache_shards_hold_every_clip_once(cached, spec_cfg):

@@ -5,7 +5,8 @@ are the ways through."""
 import pandas as pd
 import pytest
 from helpers import dataset_spec, write_tone
-from reefclr import datacheck, ingest, splits
+from reefclr.data import datacheck, ingest
+from reefclr.evaluation import splits
 
 SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
 NEEDS = {"test_size": 0.2, "test_fraction": 0.2, "shots": [1, 2, 4, 8, 16, 32], "batch_size": 64,

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reefclr import detect
+from reefclr.deploy import detect
 
 
 def _examples(n=80, dim=6, seed=0):

@@ -6,9 +6,9 @@ import pytest
 import torch
 import yaml
 from helpers import REPO, pretrain_cfg, workflow_config
-from reefclr import devices, train
+from reefclr.training import devices, train
 from reefclr.config import pretrain_cpus
-from reefclr.distributed import GlobalBatchNorm, convert_batchnorm
+from reefclr.training.distributed import GlobalBatchNorm, convert_batchnorm
 from reefclr.models.encoders import EncoderArgs, build_encoder
 
 

@@ -7,7 +7,9 @@ import pytest
 import soundfile as sf
 import torch
 from helpers import REPO, assert_within, dataset_spec, reduction_bound, row_difference
-from reefclr import cache, demo, embedders, ingest
+from reefclr.features import cache
+from reefclr.data import demo, ingest
+from reefclr import embedders
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
 INPUT = {"image_size": 32, "scale": "power"}

@@ -4,8 +4,8 @@ signatures, on real reef recordings read at 32 kHz."""
 import numpy as np
 import pytest
 from helpers import REPO
-from reefclr import catalog, embedders
-from reefclr.audio import iter_clips
+from reefclr import registry, embedders
+from reefclr.data.audio import iter_clips
 
 import standins
 
@@ -16,9 +16,9 @@ AUDIO = {"data_root": str(MARRS), "clip_s": 1.92, "channel": "mean"}
 @pytest.mark.parametrize("kind, dim", [("surfperch", 1280), ("perch_v2", 1536)])
 def test_perch_models_from_the_kaggle_cache(marrs, tmp_path, monkeypatch, kind, dim):
     monkeypatch.setenv("KAGGLEHUB_CACHE", str(tmp_path / "kaggle"))
-    where = catalog.locate(kind, None)
+    where = registry.locate(kind, None)
     assert str(where).startswith(str(tmp_path / "kaggle" / "models" / "google"))
-    with pytest.raises(catalog.WeightsMissing, match=f"embedder {kind}: weights not found at {where}"):
+    with pytest.raises(registry.WeightsMissing, match=f"embedder {kind}: weights not found at {where}"):
         embedders.load(kind, {"name": kind, "weights": None})
     standins.perch_savedmodel(where, kind)
     emb = embedders.load(kind, {"name": kind, "weights": None})

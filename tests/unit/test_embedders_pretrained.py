@@ -7,8 +7,8 @@ import hashlib
 import numpy as np
 import pytest
 from helpers import REPO
-from reefclr import catalog, embedders
-from reefclr.audio import iter_clips
+from reefclr import registry, embedders
+from reefclr.data.audio import iter_clips
 
 import standins
 
@@ -20,16 +20,16 @@ AUDIO = {"data_root": str(MARRS), "clip_s": 1.92, "channel": "mean"}
 def test_missing_weights_name_the_file_and_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "hub"))
-    with pytest.raises(catalog.WeightsMissing) as err:
-        catalog.require("imagenet", None)
+    with pytest.raises(registry.WeightsMissing) as err:
+        registry.require("imagenet", None)
     assert str(tmp_path / "torch/hub/checkpoints/resnet50-0676ba61.pth") in str(err.value)
-    assert catalog.IMAGENET_URL in str(err.value) and "download_weights" in str(err.value)
-    with pytest.raises(catalog.WeightsMissing, match="vggish.*tfhub.dev/google/vggish/1"):
-        catalog.require("vggish", None)
+    assert registry.IMAGENET_URL in str(err.value) and "download_weights" in str(err.value)
+    with pytest.raises(registry.WeightsMissing, match="vggish.*tfhub.dev/google/vggish/1"):
+        registry.require("vggish", None)
     sha = hashlib.sha1(b"https://tfhub.dev/google/yamnet/1").hexdigest()
-    assert catalog.locate("yamnet", None) == tmp_path / "hub" / sha  # where tensorflow_hub caches it
-    with pytest.raises(catalog.WeightsMissing, match="birdnet: weights not found at /nowhere.tflite"):
-        catalog.require("birdnet", "/nowhere.tflite")
+    assert registry.locate("yamnet", None) == tmp_path / "hub" / sha  # where tensorflow_hub caches it
+    with pytest.raises(registry.WeightsMissing, match="birdnet: weights not found at /nowhere.tflite"):
+        registry.require("birdnet", "/nowhere.tflite")
 
 
 def test_imagenet_resnet50_from_the_torch_hub_cache(marrs, tmp_path, monkeypatch):
@@ -56,7 +56,7 @@ def test_waveforms_are_read_from_the_source_at_the_embedders_rate(marrs):
 @pytest.mark.parametrize("kind, frames", [("vggish", 2), ("yamnet", 2)])
 def test_tfhub_embedders_average_their_frames(marrs, tmp_path, monkeypatch, kind, frames):
     monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path))
-    standins.hub_savedmodel(catalog.locate(kind, None), kind)  # where the URL handle resolves
+    standins.hub_savedmodel(registry.locate(kind, None), kind)  # where the URL handle resolves
     emb = embedders.load(kind, {"name": kind, "weights": None})
     assert (emb.dim, emb.sample_rate, emb.input) == ({"vggish": 128, "yamnet": 1024}[kind], 16000, "waveform")
     table = embedders.embed_dataset(emb, marrs, batch_size=8, audio=AUDIO)
@@ -69,7 +69,7 @@ def test_tfhub_embedders_average_their_frames(marrs, tmp_path, monkeypatch, kind
         size = standins.YAMNET_FRAME
     expected = np.mean([clip[k * standins.HOP : k * standins.HOP + size].mean() for k in range(frames)])
     assert table.loc[0, "e0000"] == pytest.approx(expected, rel=1e-4, abs=1e-7)
-    local = embedders.load(kind, {"name": kind, "weights": str(catalog.locate(kind, None))})  # a local SavedModel directory
+    local = embedders.load(kind, {"name": kind, "weights": str(registry.locate(kind, None))})  # a local SavedModel directory
     assert local.weights_sha256 == emb.weights_sha256
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import REPO
-from reefclr import aggregate, evaluate, splits
+from reefclr.evaluation import aggregate, study, splits
 from scipy.stats import chi2_contingency
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import f1_score
@@ -25,25 +25,25 @@ def blobs(n_per=40, sep=6.0, seed=0):
 
 def test_random_forest_is_the_study_protocol():
     x, y = blobs(sep=0.7)
-    scores = evaluate.random_forest(x, y, RF)
+    scores = study.random_forest(x, y, RF)
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, stratify=y, random_state=0)
     rf = RandomForestClassifier(n_estimators=50, random_state=0).fit(x_tr, y_tr)
     assert scores["test_f1"] == pytest.approx(f1_score(y_te, rf.predict(x_te), average="weighted"))
     assert (scores["n_train"], scores["n_test"], scores["n_classes"]) == (96, 24, 3)
-    assert evaluate.random_forest(x, y, RF) == scores  # deterministic
+    assert study.random_forest(x, y, RF) == scores  # deterministic
 
 
 def test_cramers_v_against_chi2():
     table = np.array([[10, 0], [0, 10], [5, 5]])
     chi2 = chi2_contingency(table)[0]
-    assert evaluate.cramers_v(table, chi2) == pytest.approx(np.sqrt(chi2 / (30 * 1)))
-    assert evaluate.cramers_v(np.array([[10, 0], [0, 10]]), chi2_contingency(np.array([[10, 0], [0, 10]]),
+    assert study.cramers_v(table, chi2) == pytest.approx(np.sqrt(chi2 / (30 * 1)))
+    assert study.cramers_v(np.array([[10, 0], [0, 10]]), chi2_contingency(np.array([[10, 0], [0, 10]]),
                                                                             correction=False)[0]) == pytest.approx(1)
 
 
 def test_cluster_scores_on_separable_blobs():
     x, y = blobs()
-    scores = evaluate.cluster_scores(x, y, CLUSTER)
+    scores = study.cluster_scores(x, y, CLUSTER)
     assert scores["num_clusters"] >= 3 and scores["p_value"] < 1e-10
     assert scores["ami"] > 0.5 and 0 < scores["cramers_v"] <= 1
     assert scores["homogeneity"] > 0.9  # each cluster holds one class (blobs far apart)
@@ -52,7 +52,7 @@ def test_cluster_scores_on_separable_blobs():
 
 def test_large_sets_are_clustered_on_a_stratified_subsample(caplog):
     x, y = blobs(n_per=100)
-    scores = evaluate.cluster_scores(x, y, CLUSTER | {"max_points": 150})
+    scores = study.cluster_scores(x, y, CLUSTER | {"max_points": 150})
     assert scores["n_clips"] == 300 and scores["n_points"] == 150
     assert "subsample of 150 of 300 clips" in caplog.text
     keep = splits.stratified_subsample(np.array(["a"] * 90 + ["b"] * 10), 20, 0)
@@ -61,7 +61,7 @@ def test_large_sets_are_clustered_on_a_stratified_subsample(caplog):
 
 def test_umap_caps_neighbours_for_small_sets():
     x, _ = blobs(n_per=5)
-    out = evaluate.umap_embed(x, CLUSTER["umap"] | {"n_neighbors": 50, "n_components": 2})
+    out = study.umap_embed(x, CLUSTER["umap"] | {"n_neighbors": 50, "n_components": 2})
     assert out.shape == (15, 2) and np.isfinite(out).all()
 
 
@@ -87,9 +87,9 @@ def test_umap_runs_beside_an_installed_tensorflow():
     import subprocess
     import sys
 
-    code = ("import numpy as np; from reefclr import evaluate; "
+    code = ("import numpy as np; from reefclr.evaluation import study; "
             "x = np.random.default_rng(0).standard_normal((60, 8)).astype('float32'); "
-            "print(evaluate.umap_embed(x, dict(n_components=2, n_neighbors=10, min_dist=0.1, metric='euclidean', "
+            "print(study.umap_embed(x, dict(n_components=2, n_neighbors=10, min_dist=0.1, metric='euclidean', "
             "random_state=0)).shape)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(REPO / "workflow_scripts"), "PATH": "/usr/bin:/bin"})
@@ -99,7 +99,7 @@ def test_umap_runs_beside_an_installed_tensorflow():
 
 def test_cluster_statistics_beside_the_studys_chi_square():
     x, y = blobs()
-    scores = evaluate.cluster_scores(x, y, CLUSTER)
+    scores = study.cluster_scores(x, y, CLUSTER)
     assert scores["p_permutation"] == pytest.approx(1 / 100)  # no shuffle reaches the observed statistic
     assert 0 < scores["cramers_v_corrected"] <= scores["cramers_v"] <= 1
     assert set(scores) >= {"chi2_valid", "expected_below_5", "expected_min"}
@@ -116,15 +116,15 @@ def test_corrected_cramers_v_is_near_zero_under_no_association_whatever_the_clus
         clusters = rng.integers(0, k, n)
         table = pd.crosstab(clusters, y).to_numpy()
         chi2 = chi2_contingency(table)[0]
-        plain, corrected = evaluate.cramers_v(table, chi2), evaluate.cramers_v_corrected(table, chi2)
+        plain, corrected = study.cramers_v(table, chi2), study.cramers_v_corrected(table, chi2)
         assert corrected < 0.15
         if k == 40:
             assert plain > 0.25 and plain > 2 * corrected  # the plain V mistakes 40 random clusters for association
-    check = evaluate.expected_count_check(table)
+    check = study.expected_count_check(table)
     assert not check["chi2_valid"] and check["expected_below_5"] > 0.2  # 40 clusters x 2 classes on 400 clips
 
 
 def test_permutation_p_value_is_uniform_ish_under_no_association():
     rng = np.random.default_rng(1)
     y, clusters = rng.integers(0, 3, 300), rng.integers(0, 6, 300)
-    assert evaluate.permutation_p_value(clusters, y, 199, 0) > 0.05
+    assert study.permutation_p_value(clusters, y, 199, 0) > 0.05

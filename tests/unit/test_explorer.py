@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from reefclr import explorer
+from reefclr.pages import explorer
 
 
 def test_stratified_keep_keeps_every_label_in_proportion():

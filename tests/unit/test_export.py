@@ -1,7 +1,7 @@
 """The study's raw-embedding CSV shape (reefclr.export)."""
 
 from reefclr import embedders
-from reefclr.export import study_csv
+from reefclr.evaluation.export import study_csv
 
 
 def test_study_csv_shape(marrs):

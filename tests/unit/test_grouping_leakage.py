@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 from helpers import dataset_spec, write_tone
-from reefclr import datacheck, ingest
+from reefclr.data import datacheck, ingest
 
 SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
 

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 from helpers import dataset_spec, pretrain_cfg
-from reefclr import cache, ingest, train
+from reefclr.features import cache
+from reefclr.data import ingest
+from reefclr.training import train
 
 
 TINY = pretrain_cfg(encoder="small_resnet", width=4, projection_dim=16, batch_size=6, steps=8, lr=0.3,
@@ -12,7 +14,7 @@ INPUT = {"image_size": 32, "scale": "power"}
 
 
 def test_knn_accuracy_matches_hand_count():
-    from reefclr.knn import knn_accuracy
+    from reefclr.training.knn import knn_accuracy
 
     train_x = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]])
     train_y = np.array(["a", "a", "b", "b"])
@@ -40,7 +42,7 @@ def test_online_knn_check_is_logged(cached, spec_cfg, segment_cfg, tmp_path):
 def test_knn_check_leaves_out_small_classes_and_never_stops_training(cached, spec_cfg, segment_cfg, tmp_path):
     """A class of one clip is left out of the monitor; with one usable class it turns off, and
     training runs to the end either way, the model card saying so."""
-    from reefclr.knn import MIN_CLIPS
+    from reefclr.training.knn import MIN_CLIPS
 
     _, dirs = cached
     spec = dataset_spec(id="test_sites", role="test", format="folders", path=".", label_from_folder=True,

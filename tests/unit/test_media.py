@@ -6,7 +6,7 @@ import io
 import numpy as np
 import soundfile as sf
 from PIL import Image
-from reefclr import media
+from reefclr.pages import media
 
 
 def test_media_are_small_and_decode(marrs):

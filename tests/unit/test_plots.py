@@ -2,8 +2,8 @@
 
 import matplotlib.colors as mcolors
 import pandas as pd
-from reefclr import plots
-from reefclr.aggregate import display_name
+from reefclr.pages import plots
+from reefclr.evaluation.aggregate import display_name
 
 EMBEDDERS = ["reefclr", "random_init", "mel_stats"]  # config order, not alphabetical
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import REPO, dataset_spec
-from reefclr import ingest, probes, splits, stats as rstats
+from reefclr.data import ingest
+from reefclr.evaluation import probes, splits, stats as rstats
 from scipy import stats
 from sklearn.metrics import balanced_accuracy_score, f1_score, roc_auc_score
 

@@ -1,7 +1,7 @@
 """The results page (reefclr.resultspage): the answer per test set first, from the paired intervals."""
 
 import pandas as pd
-from reefclr import resultspage
+from reefclr.pages import resultspage
 
 
 def _summary():
@@ -53,7 +53,7 @@ def test_page_puts_the_answer_first_and_is_self_contained(tmp_path):
 
 
 def test_one_embedder_says_there_is_nothing_to_compare(tmp_path):
-    from reefclr import probes
+    from reefclr.evaluation import probes
 
     one = _summary()
     one = one[one.embedder == "reefclr"]

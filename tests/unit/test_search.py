@@ -2,7 +2,7 @@
 
 import numpy as np
 import pandas as pd
-from reefclr import search
+from reefclr.deploy import search
 
 
 def _shard(path, x, start):

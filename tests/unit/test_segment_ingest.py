@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import dataset_spec, write_tone
-from reefclr import ingest
-from reefclr.segment import clip_offsets, label_clips
+from reefclr.data import ingest
+from reefclr.data.segment import clip_offsets, label_clips
 
 
 def test_clip_offsets_drop_and_pad():
@@ -162,7 +162,7 @@ def test_one_raven_table_for_all_recordings(tmp_path, segment_cfg):
 
 def test_a_raven_export_with_two_views_counts_each_selection_once(tmp_path):
     """Raven Pro writes one Waveform and one Spectrogram row per selection."""
-    from reefclr.raven import read_raven_table
+    from reefclr.data.raven import read_raven_table
 
     rows = [{"Selection": s, "View": v, "Channel": 1, "Begin Time (s)": b, "End Time (s)": b + 1,
              "Annotation": "croak"} for s, b in ((1, 0.5), (2, 3.0)) for v in ("Waveform 1", "Spectrogram 1")]

@@ -7,7 +7,7 @@ import pytest
 import torch
 from reefclr.models.encoders import EncoderArgs
 from reefclr.models.simclr import ProjectionHead, SimCLR, nt_xent
-from reefclr.optim import LARS, param_groups, warmup_cosine
+from reefclr.training.optim import LARS, param_groups, warmup_cosine
 
 
 def nt_xent_numpy(z0, z1, tau):

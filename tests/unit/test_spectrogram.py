@@ -4,7 +4,7 @@ import librosa
 import numpy as np
 import pytest
 import torch
-from reefclr.spectrogram import MelSpectrogram, n_frames, power_to_db, to_image
+from reefclr.features.spectrogram import MelSpectrogram, n_frames, power_to_db, to_image
 
 
 def test_mel_matches_librosa(spec_cfg):

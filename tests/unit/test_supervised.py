@@ -4,7 +4,7 @@ study's own split and augmentations, the device, fine-tuning the ReefCLR encoder
 import numpy as np
 import pytest
 import torch
-from reefclr.supervised import build_model, class_weights, train_supervised
+from reefclr.training.supervised import build_model, class_weights, train_supervised
 
 INPUT = {"image_size": 32, "scale": "power"}
 SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}
@@ -37,7 +37,7 @@ def test_supervised_ceiling_on_the_rf_split(marrs, tmp_path):
 
 def test_supervised_as_the_study_ran_it(marrs):
     """The study's split (first 80% of each class in dataset order), its waveform augmentations."""
-    from reefclr.supervised import study_split
+    from reefclr.training.supervised import study_split
 
     labels = marrs.index["label"].astype(str).to_numpy()
     order = marrs.index["entry"].to_numpy()

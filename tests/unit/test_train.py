@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 from helpers import UBF16, assert_within, pretrain_cfg, reduction_bound, relative_difference
-from reefclr import train
+from reefclr.training import train
 from reefclr.models.encoders import EncoderArgs
 
 TINY = pretrain_cfg(encoder="small_resnet", width=4, projection_dim=16, batch_size=6, steps=8, lr=0.3,

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 from helpers import assert_within, reduction_bound, row_difference
-from reefclr import cache, views
+from reefclr.features import cache, views
 
 
 def test_batch_indices_cover_each_epoch():
@@ -13,11 +13,11 @@ def test_batch_indices_cover_each_epoch():
 
 
 def test_waveform_views_are_seeded_per_clip(cached, spec_cfg):
-    from reefclr.distributed import Group
+    from reefclr.training.distributed import Group
 
     _, dirs = cached
     dirs = [str(d) for d in dirs]
-    from reefclr.spectrogram import MelSpectrogram
+    from reefclr.features.spectrogram import MelSpectrogram
 
     steps = views.WaveformSteps(dirs, 6, 0, spec_cfg, 1.0, "signalsmith_stretch", Group())
     a, b = steps[3], steps[3]

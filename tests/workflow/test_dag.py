@@ -34,12 +34,12 @@ def test_ci_preset_dry_run(workflow_copy):
 @pytest.fixture
 def standin_weights(tmp_path, monkeypatch):
     """ImageNet ResNet50 and VGGish where torchvision and tensorflow_hub look for them."""
-    from reefclr import catalog
+    from reefclr import registry
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "tfhub"))
     standins.imagenet_checkpoint(tmp_path / "torch")
-    standins.hub_savedmodel(catalog.locate("vggish", None), "vggish")
+    standins.hub_savedmodel(registry.locate("vggish", None), "vggish")
 
 
 def test_paper_preset_dry_run(workflow_copy, standin_weights):

@@ -186,7 +186,7 @@ def test_adding_an_embedder_runs_only_its_jobs(finished):
 
 
 def test_deployment_search_classifier_detections_and_summaries(finished):
-    from reefclr.raven import read_raven_table
+    from reefclr.data.raven import read_raven_table
 
     deploy = finished / "results/deploy/deploy_reef"
     hits = pd.read_csv(deploy / "search/hits.csv")
@@ -294,7 +294,7 @@ def test_adding_a_test_set_reruns_no_cache_of_the_others(finished):
 @pytest.mark.parametrize("name, dim", [("acoustic_indices", 60), ("birdnet", 1024)])
 def test_waveform_embedders_run_from_the_source_audio(finished, name, dim):
     """The rule reads the demo's recordings at the embedder's own rate, offline (BirdNET's real weights)."""
-    from reefclr.atomic import read_parquet_metadata
+    from reefclr.core.atomic import read_parquet_metadata
 
     (finished / "more.yaml").write_text(f"embed:\n  embedders: [reefclr, random_init, mel_stats, {name}]\n")
     target = f"results/embeddings/{name}/test_kenya.parquet"

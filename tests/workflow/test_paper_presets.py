@@ -75,10 +75,10 @@ def paper_run(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("TORCH_HOME", str(base / "torch"))
     mp.setenv("TFHUB_CACHE_DIR", str(base / "tfhub"))
-    from reefclr import catalog
+    from reefclr import registry
 
     standins.imagenet_checkpoint(base / "torch")
-    standins.hub_savedmodel(catalog.locate("vggish", None), "vggish")
+    standins.hub_savedmodel(registry.locate("vggish", None), "vggish")
     study_dataset(base / "study")
     wf = copy_workflow(base / "wf")
     (wf / "size.yaml").write_text(size_overrides(base / "study"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator, validators
 
-from .catalog import REGISTRY
+from reefclr.registry import REGISTRY
 
 
 class ConfigError(ValueError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
-from .catalog import EXTERNAL_WEIGHTS
-from .config import result_settings, slice_hash
+from reefclr.registry import EXTERNAL_WEIGHTS
+from reefclr.config import result_settings, slice_hash
 
 STUDY_TEST_SETS = frozenset(f"test_{loc}" for loc in
                             ("australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"))

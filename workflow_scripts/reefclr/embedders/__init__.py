@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 
-from ..catalog import spec
-from .base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
+from reefclr.registry import spec
+from reefclr.embedders.base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
 
 __all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file", "waveform_batches", "load",
            "load_for_job"]

@@ -11,9 +11,9 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from ..audio import iter_clips
-from ..cache import CachedSet
-from ..spectrogram import to_image
+from reefclr.data.audio import iter_clips
+from reefclr.features.cache import CachedSet
+from reefclr.features.spectrogram import to_image
 
 log = logging.getLogger(__name__)
 

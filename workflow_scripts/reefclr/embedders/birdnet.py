@@ -12,8 +12,8 @@ import warnings
 
 import numpy as np
 
-from .base import Embedder, sha256_file
-from ..catalog import require
+from reefclr.embedders.base import Embedder, sha256_file
+from reefclr.registry import require
 
 WINDOW = 144000  # 3 s at 48 kHz
 

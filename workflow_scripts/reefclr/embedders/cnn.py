@@ -6,9 +6,9 @@ from pathlib import Path
 
 import torch
 
-from ..models.encoders import EncoderArgs, build_encoder, simclr_init_
-from .base import EncoderEmbedder, sha256_file
-from ..catalog import require
+from reefclr.models.encoders import EncoderArgs, build_encoder, simclr_init_
+from reefclr.embedders.base import EncoderEmbedder, sha256_file
+from reefclr.registry import require
 
 
 def load_reefclr(cfg: dict, threads: int = 1) -> EncoderEmbedder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..catalog import BIRDNET_FILE, IMAGENET_URL, KAGGLE, WeightsMissing, locate, require, spec, tfhub_cache_dir
+from reefclr.registry import BIRDNET_FILE, IMAGENET_URL, KAGGLE, WeightsMissing, locate, require, spec, tfhub_cache_dir
 
 
 def download(name: str, configured: str | None) -> Path:

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .base import Embedder
+from reefclr.embedders.base import Embedder
 
 log = logging.getLogger(__name__)
 

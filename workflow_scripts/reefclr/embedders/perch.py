@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Embedder, sha256_tree
-from ..catalog import require, spec
-from .tfhub import tensorflow
+from reefclr.embedders.base import Embedder, sha256_tree
+from reefclr.registry import require, spec
+from reefclr.embedders.tfhub import tensorflow
 
 WINDOW = 160000  # 5 s at 32 kHz
 DIMS = {"surfperch": 1280, "perch_v2": 1536}

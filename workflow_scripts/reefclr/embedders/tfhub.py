@@ -12,8 +12,8 @@ import os
 
 import numpy as np
 
-from .base import Embedder, sha256_tree
-from ..catalog import require
+from reefclr.embedders.base import Embedder, sha256_tree
+from reefclr.registry import require
 
 VGGISH_PAD = 280  # samples: 1.92 s at 16 kHz + 280 = 31000 = room for two VGGish examples
 

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .encoders import EncoderArgs, build_encoder, simclr_init_
+from reefclr.models.encoders import EncoderArgs, build_encoder, simclr_init_
 
 
 class BatchNorm1dNoBias(nn.BatchNorm1d):

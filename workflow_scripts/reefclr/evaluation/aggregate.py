@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import REGISTRY
+from reefclr.registry import REGISTRY
 
 RF_COLUMNS = ["Test Accuracy", "Test Precision", "Test Recall", "Test F1",
               "Train Accuracy", "Train Precision", "Train Recall", "Train F1", "Embedding", "Location"]

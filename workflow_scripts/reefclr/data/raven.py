@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path
+from reefclr.core.atomic import atomic_path
 
 RAVEN_BEGIN = "Begin Time (s)"
 RAVEN_END = "End Time (s)"

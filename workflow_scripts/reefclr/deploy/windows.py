@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audio import audio_info
-from .ingest import list_audio
-from .raven import read_raven_table
-from .vectors import normalise
+from reefclr.data.audio import audio_info
+from reefclr.data.ingest import list_audio
+from reefclr.data.raven import read_raven_table
+from reefclr.core.vectors import normalise
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ def _vectors(embedder, index: pd.DataFrame, audio: dict, spec_cfg: dict, batch_s
     import torch
     from tqdm import tqdm
 
-    from .embedders.base import waveform_batches
-    from .spectrogram import MelSpectrogram
+    from reefclr.embedders.base import waveform_batches
+    from reefclr.features.spectrogram import MelSpectrogram
 
     sr = spec_cfg["sample_rate"] if embedder.input == "mel" else embedder.sample_rate
     melspec = MelSpectrogram.from_config(spec_cfg) if embedder.input == "mel" else None
@@ -119,9 +119,9 @@ def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: i
     read from the recordings, for the explorer's deployment tab."""
     import torch
 
-    from .embedders.base import waveform_batches
-    from .media import audio_snippet, thumbnail
-    from .spectrogram import MelSpectrogram
+    from reefclr.embedders.base import waveform_batches
+    from reefclr.pages.media import audio_snippet, thumbnail
+    from reefclr.features.spectrogram import MelSpectrogram
 
     picks = picks.reset_index(drop=True)
     melspec = MelSpectrogram.from_config(spec_cfg)

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 
-from .augment import DeviceViews, random_resized_crop, white_noise_mel_power
-from .cache import CachedSet
-from .distributed import Group
-from .spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
+from reefclr.features.augment import DeviceViews, random_resized_crop, white_noise_mel_power
+from reefclr.features.cache import CachedSet
+from reefclr.training.distributed import Group
+from reefclr.features.spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
 
 
 def batch_indices(step: int, n_items: int, batch: int, seed: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .aggregate import display_name
+from reefclr.evaluation.aggregate import display_name
 
 HEADLINE = ("rf_grouped", "macro_f1")  # the study's classifier, on grouped splits
 PROBE_NAMES = {"rf_grouped": "random forest, grouped splits", "logreg_grouped": "linear probe, grouped splits"}

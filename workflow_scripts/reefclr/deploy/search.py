@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .vectors import matrix, normalise
+from reefclr.core.vectors import matrix, normalise
 
 META = ["clip_id", "source", "offset_s", "end_s", "site", "time"]
 

@@ -21,12 +21,12 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from tqdm import tqdm
 
-from .augment import DeviceViews, white_noise_mel_power
-from .cache import CachedSet
-from .metrics import weighted_scores
-from .models.encoders import EncoderArgs, build_encoder, simclr_init_
-from .spectrogram import MelSpectrogram, mel_basis, to_image
-from .views import seed_clip, step_generator, study_augment
+from reefclr.features.augment import DeviceViews, white_noise_mel_power
+from reefclr.features.cache import CachedSet
+from reefclr.evaluation.metrics import weighted_scores
+from reefclr.models.encoders import EncoderArgs, build_encoder, simclr_init_
+from reefclr.features.spectrogram import MelSpectrogram, mel_basis, to_image
+from reefclr.features.views import seed_clip, step_generator, study_augment
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def build_model(init: str, cfg: dict, n_classes: int, weights: str | None) -> nn
         encoder, dim = build_encoder(EncoderArgs(**state["encoder_args"]))
         encoder.load_state_dict(state["state_dict"])
     elif init == "imagenet":
-        from .embedders.cnn import imagenet_resnet50
+        from reefclr.embedders.cnn import imagenet_resnet50
 
         encoder, dim = imagenet_resnet50(weights), 2048
     else:
@@ -120,8 +120,8 @@ def train_supervised(data: CachedSet, cfg: dict, input_cfg: dict, spec_cfg: dict
                      weights: str | None, seed: int, waveform_method: str = "signalsmith_stretch",
                      rare_classes: str = "error") -> tuple[dict, pd.DataFrame]:
     """Train on the configured split of ``data``; return the RF-format record and per-epoch history."""
-    from .devices import check_cuda, memory_format, pick_device, uses_bf16
-    from .splits import leave_out_rare
+    from reefclr.training.devices import check_cuda, memory_format, pick_device, uses_bf16
+    from reefclr.evaluation.splits import leave_out_rare
 
     torch.manual_seed(seed)
     device = pick_device(cfg["device"], "supervised.device")

@@ -21,9 +21,9 @@ from sklearn.preprocessing import StandardScaler
 
 log = logging.getLogger(__name__)
 
-from .splits import repeated_splits
-from .stats import bounded_interval, corrected_p_value, holm
-from . import vectors
+from reefclr.evaluation.splits import repeated_splits
+from reefclr.evaluation.stats import bounded_interval, corrected_p_value, holm
+from reefclr.core import vectors
 
 COLUMNS = ["embedder", "dataset", "protocol", "metric", "repeat", "value", "grouping", "splits", "exhaustive"]
 SURFPERCH_SHOTS = (4, 8, 16, 32)

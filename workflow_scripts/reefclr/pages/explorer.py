@@ -13,7 +13,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .splits import stratified_subsample
+from reefclr.evaluation.splits import stratified_subsample
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def write_page(panels: list, path: str, title: str, notes: str) -> None:
     from bokeh.models import Div, Tabs
     from bokeh.resources import INLINE
 
-    from .atomic import atomic_path
+    from reefclr.core.atomic import atomic_path
 
     layout = column(Div(text=f"<h2>{title}</h2><p>{notes}</p>"), Tabs(tabs=panels))
     html = file_html(layout, INLINE, title=title)

@@ -16,8 +16,8 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from .cache import CachedSet
-from .spectrogram import to_image
+from reefclr.features.cache import CachedSet
+from reefclr.features.spectrogram import to_image
 
 log = logging.getLogger(__name__)
 MIN_CLIPS = 5  # per class: at least one on each side of the 80/20 split

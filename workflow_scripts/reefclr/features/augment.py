@@ -14,7 +14,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .spectrogram import power_to_db, to_image
+from reefclr.features.spectrogram import power_to_db, to_image
 
 
 def _fire(n: int, p: float, g: torch.Generator, device) -> torch.Tensor:

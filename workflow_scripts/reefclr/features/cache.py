@@ -17,10 +17,10 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
-from .atomic import atomic_path, write_table
-from .cachedset import CachedSet, shard_dir  # noqa: F401  (the cache as the workflow reads it)
-from .audio import check_finite, iter_clips
-from .spectrogram import MelSpectrogram, n_frames
+from reefclr.core.atomic import atomic_path, write_table
+from reefclr.features.cachedset import CachedSet, shard_dir
+from reefclr.data.audio import check_finite, iter_clips
+from reefclr.features.spectrogram import MelSpectrogram, n_frames
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .vectors import matrix
+from reefclr.core.vectors import matrix
 
 log = logging.getLogger(__name__)
 FORMAT = "reefclr-linear-classifier/1"
@@ -22,7 +22,7 @@ def reviewed_examples(path: Path, column: str, positive: list[str], negative: li
     """The deployment windows a reviewed Raven table marks (by Begin File and Begin Time),
     labelled 1 (a positive value) or 0 (a negative one); rows left blank are not reviewed. Any
     other value, or a row that matches no window, is an error naming the file and the row."""
-    from .raven import one_row_per_selection
+    from reefclr.data.raven import one_row_per_selection
 
     table = one_row_per_selection(pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False))
     missing = [c for c in ("Begin File", "Begin Time (s)", column) if c not in table.columns]
@@ -179,7 +179,7 @@ def summaries(scores: pd.DataFrame, found: pd.DataFrame, hop_s: float) -> tuple[
 def truth_events(folder: Path, label_column: str, sources: list[str]) -> tuple[pd.DataFrame, set[str]]:
     """Known events of the deployment's recordings from Raven tables ``<stem>.*.txt``, and the
     recordings those tables cover (a table without rows: a recording with no event)."""
-    from .raven import read_raven_table
+    from reefclr.data.raven import read_raven_table
 
     rows, covered = [], set()
     by_stem = {Path(s).stem: s for s in sources}

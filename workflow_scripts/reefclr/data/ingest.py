@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import grouping, manifest
-from .audio import AudioInfo, audio_info, fingerprint
-from .raven import events_table, read_raven_table
-from .segment import clip_offsets, label_clips
-from .timestamps import parse_timestamp
+from reefclr.data import grouping, manifest
+from reefclr.data.audio import AudioInfo, audio_info, fingerprint
+from reefclr.data.raven import events_table, read_raven_table
+from reefclr.data.segment import clip_offsets, label_clips
+from reefclr.data.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """SimCLR pretraining loop: deterministic per step, checkpointed, resumable after a kill,
-on one process or data-parallel under ``torchrun`` (``python -m reefclr.train job.json``).
+on one process or data-parallel under ``torchrun`` (``python -m reefclr.training.train job.json``).
 
 Batch order and augmentation randomness are functions of (seed, step) alone, so a run that
 is killed and resumed from its last checkpoint ends with the same weights as one that was
@@ -25,15 +25,15 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from .atomic import atomic_path, write_json
-from .cache import CachedSet
-from .devices import check_cuda, compile_model, memory_format, pick_device, uses_bf16
-from .distributed import convert_batchnorm, gather, init_from_env, shutdown
-from .knn import KnnProbe
-from .models.encoders import EncoderArgs
-from .models.simclr import SimCLR, nt_xent
-from .optim import LARS, param_groups, warmup_cosine
-from .views import ViewSource
+from reefclr.core.atomic import atomic_path, write_json
+from reefclr.features.cache import CachedSet
+from reefclr.training.devices import check_cuda, compile_model, memory_format, pick_device, uses_bf16
+from reefclr.training.distributed import convert_batchnorm, gather, init_from_env, shutdown
+from reefclr.training.knn import KnnProbe
+from reefclr.models.encoders import EncoderArgs
+from reefclr.models.simclr import SimCLR, nt_xent
+from reefclr.training.optim import LARS, param_groups, warmup_cosine
+from reefclr.features.views import ViewSource
 
 log = logging.getLogger(__name__)
 
@@ -229,10 +229,10 @@ def launch(job: dict, job_path: str | Path) -> TrainResult:
     else:
         job = job | {"threads": max(1, job["threads"] // nproc)}
         write_json(job, job_path)
-        env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[1]),
+        env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]),
                                                                        os.environ.get("PYTHONPATH")]))}
         cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
-               "-m", "reefclr.train", str(job_path)]
+               "-m", "reefclr.training.train", str(job_path)]
         log.info("launching %s", " ".join(cmd))
         subprocess.run(cmd, check=True, env=env)
     return load_result(job["checkpoint_path"])

@@ -9,11 +9,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .aggregate import display_name, location  # noqa: E402
+from reefclr.evaluation.aggregate import display_name, location
 
 
 def _save(fig, path, dpi: int) -> None:
-    from .atomic import atomic_path
+    from reefclr.core.atomic import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=str(path).rsplit(".", 1)[-1])

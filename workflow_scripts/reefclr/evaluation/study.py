@@ -23,8 +23,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, homogeneity_completeness_v_measure
 from sklearn.model_selection import train_test_split
 
-from .metrics import weighted_scores
-from .splits import stratified_subsample
+from reefclr.evaluation.metrics import weighted_scores
+from reefclr.evaluation.splits import stratified_subsample
 
 log = logging.getLogger(__name__)
 

@@ -25,5 +25,4 @@ include: "rules/deploy.smk"
 rule all:
     default_target: True
     input:
-        get_final_outputs(),
-        params.deploy_outputs(config),
+        params.targets(S, IS_DEMO),

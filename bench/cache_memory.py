@@ -23,13 +23,11 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow_scripts"))
+from common import SPEC, audio  # noqa: E402  (puts workflow_scripts on sys.path)
 
-from reefclr.features import cache
-from reefclr.data import manifest
-from reefclr.data.segment import clip_offsets
-
-SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 64}
+from reefclr.data import manifest  # noqa: E402
+from reefclr.data.segment import clip_offsets  # noqa: E402
+from reefclr.features import cache  # noqa: E402
 
 
 def main(minutes: float, sr: int) -> None:
@@ -51,7 +49,7 @@ def main(minutes: float, sr: int) -> None:
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         tracemalloc.start()
         t0 = time.perf_counter()
-        cache.build_shard(rows, 0, root, SPEC, 1.92, "mean", root / "w.npy", root / "m.npy", root / "i.parquet")
+        cache.build_shard(rows, 0, audio(root), SPEC, cache.ShardFiles(root / "w.npy", root / "m.npy", root / "i.parquet"))
         wall = time.perf_counter() - t0
         heap = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()

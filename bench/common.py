@@ -18,8 +18,26 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow_scripts"))
 sys.path.insert(0, str(REPO / "tests" / "workflow"))
 DOC = REPO / "docs" / "benchmarks.md"
-SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 64}
-SEGMENT = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+
+
+def defaults(**sections):
+    """The settings records of the schema's defaults with ``sections`` layered over them."""
+    from reefclr import settings
+    from reefclr.config import fill_defaults, layered, load_schema
+
+    config = layered({"data": {"root": ".", "datasets": []}}, sections)
+    return settings.load(fill_defaults(config, load_schema(REPO / "schemas/config.schema.yaml")))
+
+
+SPEC = defaults(spectrogram={"batch_size": 64}).spectrogram
+SEGMENT = defaults(segment={"tail": "drop"}).segment
+
+
+def audio(root, clip_s: float = 1.92):
+    """Clips of ``clip_s`` from the recordings under ``root`` (channels averaged)."""
+    from reefclr.settings import Audio
+
+    return Audio(str(root), clip_s, "mean")
 
 
 def machine() -> str:
@@ -88,9 +106,8 @@ def tone_cache(workdir: Path, sites: int = 4, seconds: int = 120) -> list[str]:
     import numpy as np
     import soundfile as sf
 
-    from reefclr.features import cache
     from reefclr.data import ingest
-    from reefclr.config import fill_defaults, load_schema
+    from reefclr.features import cache
 
     data = workdir / "audio"
     rng = np.random.default_rng(0)
@@ -99,19 +116,14 @@ def tone_cache(workdir: Path, sites: int = 4, seconds: int = 120) -> list[str]:
         x = 0.2 * np.sin(2 * np.pi * (300 + 200 * site) * t) + 0.05 * rng.standard_normal(len(t))
         (data / f"site{site}").mkdir(parents=True, exist_ok=True)
         sf.write(data / f"site{site}" / "rec.wav", x.astype(np.float32), 16000)
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    spec = fill_defaults({"data": {"root": ".", "datasets": [
-        {"id": "bench", "role": "test", "format": "folders", "path": ".", "label_from_folder": True}]}},
-        schema)["data"]["datasets"][0]
+    spec = defaults(data={"datasets": [{"id": "bench", "role": "test", "format": "folders", "path": ".",
+                                        "label_from_folder": True}]}).data.datasets[0]
     manifest, _ = ingest.build_manifest(spec, data, SEGMENT)
     d = workdir / "cache" / "shard-0"
-    cache.build_shard(manifest, 0, data, SPEC, 1.92, "mean", d / "wave.npy", d / "mel.npy", d / "index.parquet")
+    cache.build_shard(manifest, 0, audio(data), SPEC, cache.ShardFiles.in_dir(d))
     return [str(d)]
 
 
-def pretrain_cfg(**overrides) -> dict:
-    """The schema's pretrain defaults, then ``overrides``."""
-    from reefclr.config import fill_defaults, load_schema
-
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    return fill_defaults({"data": {"root": ".", "datasets": []}}, schema)["pretrain"] | overrides
+def pretrain_cfg(**overrides):
+    """The pretrain record of the schema's defaults, then ``overrides``."""
+    return defaults(pretrain=overrides).pretrain

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import REPO, SPEC, table, write_section
+from common import REPO, SPEC, audio, defaults, table, write_section
 
 CLIP = 1.92
 
@@ -43,23 +43,18 @@ def run(path: Path, hop_s: float) -> dict:
     import torch
 
     sys.path.insert(0, str(REPO / "workflow_scripts"))
-    from reefclr.deploy import windows
     from reefclr import embedders
     from reefclr.data import ingest
-    from reefclr.config import fill_defaults, load_schema
+    from reefclr.deploy import windows
 
     torch.set_num_threads(2)
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    spec = fill_defaults({"data": {"root": ".", "datasets": [{"id": "bench", "role": "deploy", "format": "folders",
-                                                               "path": ".", "hop_s": hop_s}]}}, schema)
-    spec = spec["data"]["datasets"][0]
-    seg = {"clip_s": CLIP, "hop_s": hop_s, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+    settings = defaults(data={"datasets": [{"id": "bench", "role": "deploy", "format": "folders", "path": ".",
+                                            "hop_s": hop_s}]}, segment={"clip_s": CLIP, "hop_s": hop_s},
+                        model_input={"image_size": 64}, pretrain={"encoder": "small_resnet", "width": 16})
     start = time.perf_counter()
-    manifest, _ = ingest.build_manifest(spec, path.parent, seg)
-    emb = embedders.load("random_init", {"model_input": {"image_size": 64, "scale": "power"},
-                                        "encoder": "small_resnet", "width": 16, "seed": 0})
-    table = windows.embed_windows(emb, manifest, {"data_root": str(path.parent), "clip_s": CLIP, "channel": "mean"},
-                                  SPEC, batch_size=256)
+    manifest, _ = ingest.build_manifest(settings.data.datasets[0], path.parent, settings.segment)
+    emb = embedders.load("random_init", settings)
+    table = windows.embed_windows(emb, manifest, audio(path.parent, CLIP), SPEC, batch_size=256)
     weights = np.random.default_rng(0).standard_normal(emb.dim)
     scores = 1 / (1 + np.exp(-(table.filter(regex=r"^e\d+$").to_numpy() @ weights)))
     seconds = time.perf_counter() - start

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 import torch
-from common import table, timed, tone_cache, write_section
+from common import audio, defaults, table, timed, tone_cache, write_section
 
-from reefclr.features import cache
 from reefclr import embedders
+from reefclr.embedders.base import embed_dataset
+from reefclr.features.cachedset import CachedSet
 
 ARCHS = {
     "reefclr / random_init, demo (small_resnet w16, 64 x 64)": dict(encoder="small_resnet", width=16, size=64),
@@ -28,27 +29,25 @@ ARCHS = {
 
 def main(workdir: Path) -> None:
     dirs = tone_cache(workdir)
-    data = cache.CachedSet.open(dirs)
+    data = CachedSet.open(dirs)
     n = len(data)
     rows = []
     for label, a in ARCHS.items():
-        cfg = {"encoder": a["encoder"], "width": a["width"], "seed": 0,
-               "model_input": {"image_size": a["size"], "scale": "power"}}
-        emb = embedders.load("random_init", cfg)
+        settings = defaults(pretrain={"encoder": a["encoder"], "width": a["width"]},
+                            model_input={"image_size": a["size"]})
+        emb = embedders.load("random_init", settings)
         for batch in (16, 64, 256):
-            t_min, t_med = timed(lambda: embedders.embed_dataset(emb, data, batch))
+            t_min, t_med = timed(lambda: embed_dataset(emb, data, batch))
             rows.append([label, emb.dim, batch, n / t_min, n / t_med])
-    stats = embedders.load("mel_stats", {"n_mels": 128})
+    stats = embedders.load("mel_stats", defaults())
     for batch in (16, 64, 256):
-        t_min, t_med = timed(lambda: embedders.embed_dataset(stats, data, batch))
+        t_min, t_med = timed(lambda: embed_dataset(stats, data, batch))
         rows.append(["mel_stats", stats.dim, batch, n / t_min, n / t_med])
-    audio = {"data_root": str(workdir / "audio"), "clip_s": 1.92, "channel": "mean"}
-    indices = {"sample_rate": 16000, "nperseg": 512, "flim_low": [0, 1500], "flim_mid": [1500, 8000]}
-    for name, cfg in {"birdnet (48 kHz, real weights)": {"weights": None},
-                      "acoustic_indices (16 kHz)": {"acoustic_indices": indices}}.items():
-        emb = embedders.load(name.split()[0], cfg, threads=torch.get_num_threads())
+    source = audio(workdir / "audio")
+    for name in ("birdnet (48 kHz, real weights)", "acoustic_indices (16 kHz)"):
+        emb = embedders.load(name.split()[0], defaults(), threads=torch.get_num_threads())
         for batch in (16, 64, 256):
-            t_min, t_med = timed(lambda: embedders.embed_dataset(emb, data, batch, audio=audio))
+            t_min, t_med = timed(lambda: embed_dataset(emb, data, batch, audio=source))
             rows.append([name, emb.dim, batch, n / t_min, n / t_med])
     write_section("extraction", "python bench/extraction.py /tmp/bench-extraction",
                   f"{n} clips, {torch.get_num_threads()} threads.\n\n"

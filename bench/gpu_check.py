@@ -25,11 +25,21 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import SPEC, pretrain_cfg, table, tone_cache, write_section
+from dataclasses import replace
 
+from common import SPEC, defaults, pretrain_cfg, table, tone_cache, write_section
+
+from reefclr.features.cachedset import CachedSet
+from reefclr.features.views import ViewSettings
+from reefclr.settings import ModelInput
 from reefclr.training import train
-from reefclr.features.cache import CachedSet
-from reefclr.training.supervised import train_supervised
+from reefclr.training.supervised import SupervisedJob, train_supervised
+
+
+def job(name: str, dirs: list[str], cfg, size: int, work: Path) -> train.PretrainJob:
+    """A pretraining job over ``dirs`` at image size ``size`` (the run's name is its hash)."""
+    return train.PretrainJob(tuple(dirs), ViewSettings(cfg, SPEC, ModelInput(size, "power"), 0),
+                             str(work / f"{name}.pt"), name, threads=os.cpu_count())
 
 
 def peak_gb(device: str) -> float:
@@ -50,14 +60,13 @@ def summary(history: list[dict]) -> tuple[float, float, float]:
     return rate, float(np.mean([h["loss"] for h in history[:tail]])), float(np.mean([h["loss"] for h in history[-tail:]]))
 
 
-def simclr_row(name: str, dirs: list[str], cfg: dict, device: str, work: Path) -> list:
+def simclr_row(name: str, dirs: list[str], cfg, size: int, device: str, work: Path) -> list:
     """Train with ``cfg``; halve the batch on out-of-memory."""
-    batch = cfg["batch_size"]
+    batch = cfg.batch_size
     while True:
         reset_peak(device)
         try:
-            result = train.pretrain(dirs, cfg | {"batch_size": batch}, SPEC, {"image_size": cfg["image_size"],
-                                    "scale": "power"}, 0, work / f"{name}-{batch}.pt", name, threads=os.cpu_count())
+            result = train.pretrain(job(f"{name}-{batch}", dirs, replace(cfg, batch_size=batch), size, work))
             break
         except torch.OutOfMemoryError:
             if batch <= 8:
@@ -68,38 +77,34 @@ def simclr_row(name: str, dirs: list[str], cfg: dict, device: str, work: Path) -
             "ok" if last < first else "loss did not fall"]
 
 
-def ddp_row(name: str, dirs: list[str], cfg: dict, work: Path) -> list:
+def ddp_row(name: str, dirs: list[str], cfg, size: int, work: Path) -> list:
     """Two processes under torchrun through the rule's launcher; peak memory of rank 0 (the
 ranks hold equal shares of the batch)."""
-    job = dict(shard_dirs=dirs, cfg=cfg, spec_cfg=SPEC, input_cfg={"image_size": cfg["image_size"], "scale": "power"},
-               seed=0, checkpoint_path=str(work / f"{name}.pt"), run_hash=name, threads=os.cpu_count())
     t0 = time.perf_counter()
-    result = train.launch(job, work / f"{name}.json")
+    result = train.launch(job(name, dirs, cfg, size, work), work / f"{name}.json")
     rate, first, last = summary(result.history)
     peak = result.sessions[-1].get("peak_gpu_gb", float("nan"))  # rank 0's
-    return [name, cfg["batch_size"], len(result.history), rate, peak, f"{first:.3f} -> {last:.3f}",
+    return [name, cfg.batch_size, len(result.history), rate, peak, f"{first:.3f} -> {last:.3f}",
             f"ok ({time.perf_counter() - t0:.0f} s with start-up)" if last < first else "loss did not fall"]
 
 
 def supervised_row(dirs: list[str], device: str, epochs: int, image_size: int) -> list:
     reset_peak(device)
-    cfg = dict(encoder="resnet50", width=16, init="random", epochs=epochs, batch_size=64, lr=1e-3,
-               weight_decay=1e-3, momentum=0.0, augment=True, augment_p=0.5, crop_min_scale=0.6, split="study",
-               views="device", precision="fp32", device=device)
+    settings = defaults(model_input={"image_size": image_size}, spectrogram={"batch_size": SPEC.batch_size},
+                        supervised=dict(encoder="resnet50", init="random", epochs=epochs, split="study",
+                                        views="device", precision="fp32", device=device))
     t0 = time.perf_counter()
-    record, history = train_supervised(CachedSet.open(dirs), cfg, {"image_size": image_size, "scale": "power"},
-                                       SPEC, {"test_size": 0.2, "random_state": 0}, "random", None, 0)
+    record, history = train_supervised(CachedSet.open(dirs), SupervisedJob.of(settings, "supervised"), None)
     seconds = time.perf_counter() - t0
     first, last = history.loss.iloc[0], history.loss.iloc[-1]
     return ["supervised ceiling (ResNet50, batch 64)", 64, epochs, record["n_train"] * epochs / seconds,
             peak_gb(device), f"{first:.3f} -> {last:.3f}", f"ok on {record['device']}, test F1 {record['test_f1']:.2f}"]
 
 
-def failure_row(cfg: dict, work: Path) -> list:
+def failure_row(cfg, size: int, work: Path) -> list:
     visible = torch.cuda.device_count()
-    job = dict(shard_dirs=[], cfg=cfg | {"gpus": visible + 1}, checkpoint_path=str(work / "x.pt"), threads=1)
     try:
-        train.launch(job, work / "x.json")
+        train.launch(job("x", [], replace(cfg, gpus=visible + 1), size, work), work / "x.json")
         status = "NOT stopped"
     except RuntimeError as exc:
         status = "stopped: " + str(exc).split(";")[0]
@@ -122,24 +127,22 @@ def main() -> None:
     base = pretrain_cfg(encoder="small_resnet" if tiny else "resnet50", width=4, batch_size=8 if tiny else 512,
                         steps=steps, warmup_fraction=0.1, checkpoint_every=10**6, log_every=10**6, views="device",
                         device=device, gpus=1 if device == "cuda" else 0, knn={"dataset": None, "every": 1, "k": 1})
-    base["image_size"] = size
     gpus = torch.cuda.device_count() if device == "cuda" else 0
     checks = [
-        ("paper recipe, fp32", lambda: simclr_row("fp32", dirs, base | {"precision": "fp32"}, device, work)),
-        ("paper recipe, bf16", lambda: simclr_row("bf16", dirs, base | {"precision": "bf16"}, device, work)),
-        ("torch.compile, bf16", lambda: simclr_row("compile-bf16", dirs, base | {"precision": "bf16", "compile": True,
-                                                   "steps": max(4, steps // 2)}, device, work)),
+        ("paper recipe, fp32", lambda: simclr_row("fp32", dirs, replace(base, precision="fp32"), size, device, work)),
+        ("paper recipe, bf16", lambda: simclr_row("bf16", dirs, replace(base, precision="bf16"), size, device, work)),
+        ("torch.compile, bf16", lambda: simclr_row("compile-bf16", dirs, replace(
+            base, precision="bf16", compile=True, steps=max(4, steps // 2)), size, device, work)),
     ]
     if device == "cpu" or gpus >= 2:
-        n = 2
-        ddp = base | {"gpus": n, "precision": "bf16" if device == "cuda" else "fp32", "steps": max(4, steps // 2),
-                      "batch_size": min(base["batch_size"], 256)}
-        checks += [("2 processes, DDP + SyncBatchNorm", lambda: ddp_row("ddp2", dirs, ddp, work)),
+        ddp = replace(base, gpus=2, precision="bf16" if device == "cuda" else "fp32", steps=max(4, steps // 2),
+                      batch_size=min(base.batch_size, 256))
+        checks += [("2 processes, DDP + SyncBatchNorm", lambda: ddp_row("ddp2", dirs, ddp, size, work)),
                    ("2 processes, DDP + torch.compile", lambda: ddp_row("ddp2-compile", dirs,
-                                                                         ddp | {"compile": True}, work))]
+                                                                         replace(ddp, compile=True), size, work))]
     checks.append(("supervised", lambda: supervised_row(dirs, device, 2 if tiny else 5, size)))
     if device == "cuda":
-        checks.append(("failure", lambda: failure_row(base, work)))
+        checks.append(("failure", lambda: failure_row(base, size, work)))
     rows = []
     for name, run in checks:
         print(f"== {name}", flush=True)

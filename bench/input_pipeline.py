@@ -21,11 +21,11 @@ import numpy as np
 import soundfile as sf
 import torch
 import torch.nn.functional as F
-from common import REPO, SEGMENT, SPEC, table, timed, write_section
+from common import REPO, SEGMENT, SPEC, audio, defaults, table, timed, write_section
 
 from reefclr.features import cache
 from reefclr.data import ingest
-from reefclr.config import fill_defaults, load_schema  # noqa: E402
+from reefclr.features.cachedset import CachedSet
 from reefclr.features.spectrogram import to_image
 
 SR_FILE, CLIP_S = 48000, 1.92
@@ -63,18 +63,17 @@ def study_way(files: list[Path]) -> None:
 
 
 def build(root: Path, out: Path) -> list[str]:
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    spec = fill_defaults({"data": {"root": ".", "datasets": [
-        {"id": "pretrain", "role": "pretrain", "format": "folders", "path": "."}]}}, schema)["data"]["datasets"][0]
+    spec = defaults(data={"datasets": [{"id": "pretrain", "role": "pretrain", "format": "folders",
+                                        "path": "."}]}).data.datasets[0]
     manifest, _ = ingest.build_manifest(spec, root, SEGMENT)
     shutil.rmtree(out, ignore_errors=True)
     d = out / "shard-0"
-    cache.build_shard(manifest, 0, root, SPEC, CLIP_S, "mean", d / "wave.npy", d / "mel.npy", d / "index.parquet")
+    cache.build_shard(manifest, 0, audio(root, CLIP_S), SPEC, cache.ShardFiles.in_dir(d))
     return [str(d)]
 
 
 def read(dirs: list[str]) -> None:
-    data = cache.CachedSet.open(dirs)
+    data = CachedSet.open(dirs)
     for start in range(0, len(data), 64):
         to_image(torch.from_numpy(data.mel(np.arange(start, min(start + 64, len(data))))), 224)
 

@@ -20,11 +20,13 @@ import torch
 from common import SPEC, pretrain_cfg, table, timed, tone_cache, write_section
 from torch.utils.flop_counter import FlopCounterMode
 
-from reefclr.features import cache
-from reefclr.training.distributed import Group
-from reefclr.models.encoders import EncoderArgs  # noqa: E402
-from reefclr.models.simclr import SimCLR  # noqa: E402
-from reefclr.features.views import ViewSource
+from reefclr.core.processes import Group
+from reefclr.features.cachedset import CachedSet
+from reefclr.features.views import ViewSettings, ViewSource
+from reefclr.models.encoders import EncoderArgs
+from reefclr.models.simclr import SimCLR
+from reefclr.settings import ModelInput
+
 
 def matmul_ceiling(dtype: torch.dtype, n: int = 2048) -> tuple[float, float]:
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
@@ -59,9 +61,8 @@ def fwd_bwd(encoder: str, width: int, size: int, batch: int, channels_last: bool
 def views_per_s(dirs: list[str], kind: str, size: int, workers: int, method: str, batch: int = 64,
                 steps: int = 4) -> float:
     cfg = pretrain_cfg(views=kind, workers=workers, waveform_method=method)
-    data = cache.CachedSet.open(dirs)
-    source = ViewSource(kind, dirs, data, batch, 0, cfg, SPEC, {"image_size": size, "scale": "power"}, Group(),
-                        torch.device("cpu"))
+    settings = ViewSettings(cfg, SPEC, ModelInput(size, "power"), 0)
+    source = ViewSource(CachedSet.open(dirs), batch, settings, Group(), torch.device("cpu"))
 
     def run():
         for _ in source.iterate(0, steps):

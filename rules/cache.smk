@@ -1,17 +1,16 @@
-# Clip manifest -> per-shard cache of 8 kHz waveforms and mel power spectrograms.
+# Clip manifest -> per-shard cache of 8 kHz waveforms and mel power spectrograms. The data gate
+# comes before every heavy job; ancient: a rewritten check (a dataset added) reruns no cache.
 
 
 rule build_spectrogram_cache:
     input:
-        manifest="results/manifests/{dataset}.parquet",
-        audio=get_data_root_input,
-        # The data gate comes before every heavy job; ancient: a rewritten check (a dataset
-        # added) reruns no cache.
-        gate=ancient("results/data_check/passed.json"),
+        manifest=paths.MANIFEST,
+        audio=INPUTS.data_root,
+        gate=ancient(paths.GATE),
     output:
-        wave="results/cache/{dataset}/shard-{shard}/wave.npy",
-        mel="results/cache/{dataset}/shard-{shard}/mel.npy",
-        index="results/cache/{dataset}/shard-{shard}/index.parquet",
+        wave=paths.cache_file("wave.npy"),
+        mel=paths.cache_file("mel.npy"),
+        index=paths.cache_file("index.parquet"),
     log:
         "logs/build_spectrogram_cache/{dataset}/shard-{shard}.log",
     benchmark:
@@ -22,9 +21,8 @@ rule build_spectrogram_cache:
     resources:
         mem_mb=2000,
     params:
-        root=config["data"]["root"],
-        spectrogram=result_settings(config, "spectrogram"),
-        segment=config["segment"],
-        on_bad_audio=config["data"]["on_bad_audio"],
+        audio=S.audio.result(),
+        spectrogram=S.spectrogram.result(),
+        on_bad_audio=S.data.on_bad_audio,
     script:
         "../workflow_scripts/build_spectrogram_cache.py"

@@ -3,7 +3,7 @@
 
 rule make_demo_data:
     output:
-        directory("resources/demo"),
+        directory(paths.DEMO),
     log:
         "logs/make_demo_data/demo.log",
     benchmark:
@@ -12,18 +12,18 @@ rule make_demo_data:
         "../envs/audio.yaml"
     threads: 1
     params:
-        demo=config["demo"],
-        seed=config["seed"],
+        demo=S.demo.result(),
+        seed=S.seed,
     script:
         "../workflow_scripts/make_demo_data.py"
 
 
 rule segment_recordings:
     input:
-        get_data_root_input,
+        INPUTS.data_root,
     output:
-        manifest="results/manifests/{dataset}.parquet",
-        check="results/data_check/{dataset}.json",
+        manifest=paths.MANIFEST,
+        check=paths.CHECK,
     log:
         "logs/segment_recordings/{dataset}.log",
     benchmark:
@@ -32,24 +32,20 @@ rule segment_recordings:
         "../envs/audio.yaml"
     threads: 1
     params:
-        spec=get_dataset_spec,
-        root=config["data"]["root"],
-        segment=config["segment"],
-        on_bad_audio=config["data"]["on_bad_audio"],
+        dataset=INPUTS.dataset,
+        root=S.data.root,
+        segment=S.segment.result(),
+        on_bad_audio=S.data.on_bad_audio,
     script:
         "../workflow_scripts/segment_recordings.py"
 
 
 rule validate_data:
     input:
-        expand("results/data_check/{dataset}.json", dataset=DATASETS),
+        expand(paths.CHECK, dataset=DATASETS),
     output:
-        markdown=report(
-            "results/data_check/summary.md",
-            caption="../report/data_check.rst",
-            category="Data",
-        ),
-        json="results/data_check/summary.json",
+        markdown=reported(paths.CHECK_MARKDOWN, "data_check", "Data"),
+        json=paths.CHECK_SUMMARY,
     log:
         "logs/validate_data/all.log",
     benchmark:
@@ -58,7 +54,7 @@ rule validate_data:
         "../envs/audio.yaml"
     threads: 1
     params:
-        needs=params.data_needs(config),
+        needs=params.data_needs(S),
     script:
         "../workflow_scripts/validate_data.py"
 
@@ -67,9 +63,9 @@ rule validate_data:
 # later job fail (or leakage, with data.on_leakage: error). Every cache job waits for it.
 rule data_gate:
     input:
-        "results/data_check/summary.json",
+        paths.CHECK_SUMMARY,
     output:
-        "results/data_check/passed.json",
+        paths.GATE,
     log:
         "logs/data_gate/all.log",
     benchmark:
@@ -78,6 +74,6 @@ rule data_gate:
         "../envs/audio.yaml"
     threads: 1
     params:
-        on_leakage=config["data"]["on_leakage"],
+        on_leakage=S.data.on_leakage,
     script:
         "../workflow_scripts/data_gate.py"

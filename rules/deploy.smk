@@ -1,32 +1,15 @@
-# Using one embedder on whole deployments (datasets with role deploy): windows -> vectors ->
-# search by example, a linear classifier per sound, detections, site x hour summaries.
-
-DEPLOY_SETS = params.deploy_sets(config)
-DEPLOY = config["deploy"]
-SOUNDS = list(DEPLOY["classifiers"])
-
-
-wildcard_constraints:
-    sound="|".join(SOUNDS) or "^$",
-
-
-DEPLOY_AUDIO = dict(
-    root=config["data"]["root"],
-    clip_s=config["segment"]["clip_s"],
-    channel=config["segment"]["channel"],
-    embedder=params_slice(DEPLOY["embedder"], config),
-    spectrogram=result_settings(config, "spectrogram"),
-)
+# One embedder on whole deployments (datasets with role deploy): windows -> vectors -> search
+# by example, a linear classifier per sound, detections, site x hour summaries.
 
 
 rule embed_deploy:
     input:
-        manifest="results/manifests/{dataset}.parquet",
-        gate=ancient("results/data_check/passed.json"),
-        audio=get_data_root_input,
-        weights=lambda w: embedder_weights(DEPLOY["embedder"]),
+        manifest=paths.MANIFEST,
+        gate=ancient(paths.GATE),
+        audio=INPUTS.data_root,
+        weights=INPUTS.deploy_weights,
     output:
-        "results/deploy/{dataset}/windows/shard-{shard}.parquet",
+        paths.WINDOWS,
     log:
         "logs/embed_deploy/{dataset}/shard-{shard}.log",
     benchmark:
@@ -39,17 +22,17 @@ rule embed_deploy:
     resources:
         mem_mb=4000,
     params:
-        **DEPLOY_AUDIO,
+        **params.deploy_audio(S),
     script:
         "../workflow_scripts/embed_deploy.py"
 
 
 rule embed_queries:
     input:
-        queries=lambda w: params.queries_input(config, DEMO_ROOT if IS_DEMO else None),
-        weights=lambda w: embedder_weights(DEPLOY["embedder"]),
+        queries=INPUTS.queries,
+        weights=INPUTS.deploy_weights,
     output:
-        "results/deploy/queries/vectors.parquet",
+        paths.QUERIES,
     log:
         "logs/embed_queries/all.log",
     benchmark:
@@ -58,25 +41,20 @@ rule embed_queries:
         "../envs/tf.yaml"
     threads: 1
     params:
-        **DEPLOY_AUDIO,
-        queries=DEPLOY["queries"],
-        hop_s=config["segment"]["hop_s"],
-        extensions=["wav", "flac", "mp3", "ogg", "aif", "aiff"],
+        **params.deploy_audio(S),
+        queries=S.deploy.queries,
+        hop_s=S.segment.hop_s,
     script:
         "../workflow_scripts/embed_queries.py"
 
 
 rule search_deploy:
     input:
-        queries="results/deploy/queries/vectors.parquet",
-        shards=lambda w: params.deploy_shards(config, w.dataset),
+        queries=paths.QUERIES,
+        shards=INPUTS.deploy_windows,
     output:
-        hits=report(
-            "results/deploy/{dataset}/search/hits.csv",
-            caption="../report/search_hits.rst",
-            category="Deployment",
-        ),
-        raven=directory("results/deploy/{dataset}/search/raven"),
+        hits=reported(paths.HITS, "hits", "Deployment"),
+        raven=directory(paths.HITS_RAVEN),
     log:
         "logs/search_deploy/{dataset}.log",
     benchmark:
@@ -85,17 +63,17 @@ rule search_deploy:
         "../envs/eval.yaml"
     threads: 1
     params:
-        top_k=DEPLOY["top_k"],
+        top_k=S.deploy.top_k,
     script:
         "../workflow_scripts/search_deploy.py"
 
 
 rule train_classifier:
     input:
-        examples=lambda w: params.classifier_examples(config, w.sound),
-        reviewed=lambda w: params.reviewed_table(config, w.sound),
+        examples=INPUTS.classifier_examples,
+        reviewed=INPUTS.reviewed_table,
     output:
-        "results/deploy/classifiers/{sound}.json",
+        paths.CLASSIFIER,
     log:
         "logs/train_classifier/{sound}.log",
     benchmark:
@@ -104,21 +82,20 @@ rule train_classifier:
         "../envs/eval.yaml"
     threads: 1
     params:
-        classifier=lambda w: DEPLOY["classifiers"][w.sound],
-        embedder=DEPLOY["embedder"],
-        target_precision=DEPLOY["detect"]["target_precision"],
-        root=config["data"]["root"],
-        seed=config["seed"],
+        classifier=INPUTS.classifier,
+        embedder=S.deploy.embedder,
+        target_precision=S.deploy.detect.target_precision,
+        seed=S.seed,
     script:
         "../workflow_scripts/train_classifier.py"
 
 
 rule score_deploy:
     input:
-        classifier="results/deploy/classifiers/{sound}.json",
-        shards=lambda w: params.deploy_shards(config, w.dataset),
+        classifier=paths.CLASSIFIER,
+        shards=INPUTS.deploy_windows,
     output:
-        "results/deploy/{dataset}/scores/{sound}.parquet",
+        paths.SCORES,
     log:
         "logs/score_deploy/{dataset}/{sound}.log",
     benchmark:
@@ -132,32 +109,13 @@ rule score_deploy:
 
 rule detect_events:
     input:
-        classifier="results/deploy/classifiers/{sound}.json",
-        scores="results/deploy/{dataset}/scores/{sound}.parquet",
+        classifier=paths.CLASSIFIER,
+        scores=paths.SCORES,
     output:
-        events="results/deploy/{dataset}/detections/{sound}/events.csv",
-        raven=directory("results/deploy/{dataset}/detections/{sound}/raven"),
-        hourly=report(
-            "results/deploy/{dataset}/detections/{sound}/site_hour.csv",
-            caption="../report/site_hour.rst",
-            category="Deployment",
-        ),
-        daily="results/deploy/{dataset}/detections/{sound}/site_day.csv",
-        diel=report(
-            "results/deploy/{dataset}/detections/{sound}/diel.png",
-            caption="../report/diel.rst",
-            category="Deployment",
-        ),
-        series=report(
-            "results/deploy/{dataset}/detections/{sound}/series.png",
-            caption="../report/series.rst",
-            category="Deployment",
-        ),
-        summary=report(
-            "results/deploy/{dataset}/detections/{sound}/summary.json",
-            caption="../report/detections.rst",
-            category="Deployment",
-        ),
+        **reported_files(paths.DETECTIONS, "Deployment", *params.DETECTION_REPORT),
+        events=paths.detection("events.csv"),
+        raven=directory(paths.detection("raven")),
+        daily=paths.detection("site_day.csv"),
     log:
         "logs/detect_events/{dataset}/{sound}.log",
     benchmark:
@@ -166,12 +124,10 @@ rule detect_events:
         "../envs/report.yaml"
     threads: 1
     params:
-        detect=DEPLOY["detect"],
-        hop_s=lambda w: DATASETS[w.dataset]["hop_s"] or config["segment"]["hop_s"],
-        truth=DEPLOY["truth"],
-        truth_label_column=DEPLOY["truth_label_column"],
-        root=config["data"]["root"],
-        dpi=config["figures"]["dpi"],
+        detect=S.deploy.detect.result(),
+        hop_s=INPUTS.hop_s,
+        truth=[S.deploy.truth, S.deploy.truth_label_column],
+        dpi=S.figures.dpi,
     script:
         "../workflow_scripts/detect_events.py"
 
@@ -179,17 +135,11 @@ rule detect_events:
 # The hits and detections of a deployment, to look at and listen to in the explorer.
 rule deploy_media:
     input:
-        hits=lambda w: (
-            [f"results/deploy/{w.dataset}/search/hits.csv"]
-            if DEPLOY["queries"]
-            else []
-        ),
-        events=expand(
-            "results/deploy/{{dataset}}/detections/{sound}/events.csv", sound=SOUNDS
-        ),
-        audio=get_data_root_input,
+        hits=INPUTS.hits,
+        events=INPUTS.events,
+        audio=INPUTS.data_root,
     output:
-        "results/deploy/{dataset}/media.parquet",
+        paths.MEDIA,
     log:
         "logs/deploy_media/{dataset}.log",
     benchmark:
@@ -198,11 +148,8 @@ rule deploy_media:
         "../envs/tf.yaml"
     threads: 1
     params:
-        sounds=SOUNDS,
-        max_media=config["explorer"]["max_media"],
-        root=config["data"]["root"],
-        clip_s=config["segment"]["clip_s"],
-        channel=config["segment"]["channel"],
-        spectrogram=result_settings(config, "spectrogram"),
+        max_media=S.explorer.max_media,
+        audio=S.audio.result(),
+        spectrogram=S.spectrogram.result(),
     script:
         "../workflow_scripts/deploy_media.py"

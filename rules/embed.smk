@@ -1,13 +1,12 @@
-# Test clips -> embeddings: one job per embedder covers every test set (the model loads once);
-# pretrained weights.
+# Test clips -> embeddings: one job per embedder covers every test set (the model loads once).
 
 
 rule extract_embeddings:
     input:
         cache=TEST_CACHES,
-        weights=get_embed_weights,
+        weights=INPUTS.embed_weights,
     output:
-        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.EMBEDDINGS),
     log:
         "logs/extract_embeddings/{embedder}.log",
     benchmark:
@@ -20,21 +19,14 @@ rule extract_embeddings:
     resources:
         mem_mb=4000,
     params:
-        embedder=get_embedder_params,
+        embedder=INPUTS.embedder,
         datasets=TEST_SETS,
-        shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
-        cache=lambda w: "results/cache/{dataset}/shard-{shard}",
     script:
         "../workflow_scripts/extract_embeddings.py"
 
 
 # Embedders of envs/tf.yaml (registry env "tf"): they read the source audio at their own rate.
-rule extract_waveform_embeddings:
-    input:
-        cache=TEST_CACHES,
-        weights=get_embed_weights,
-    output:
-        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+use rule extract_embeddings as extract_waveform_embeddings with:
     log:
         "logs/extract_waveform_embeddings/{embedder}.log",
     benchmark:
@@ -43,24 +35,14 @@ rule extract_waveform_embeddings:
         embedder="|".join(TF_FEATURES) or "^$",
     conda:
         "../envs/tf.yaml"
-    threads: 2
-    resources:
-        mem_mb=4000,
-    params:
-        embedder=get_embedder_params,
-        datasets=TEST_SETS,
-        shards={d: DATASETS[d]["shards"] for d in TEST_SETS},
-        cache=lambda w: "results/cache/{dataset}/shard-{shard}",
-    script:
-        "../workflow_scripts/extract_embeddings.py"
 
 
 # The study's raw-embedding CSV shape (embed.export_csv: true).
 rule export_study_csv:
     input:
-        "results/embeddings/{embedder}/{dataset}.parquet",
+        paths.EMBEDDINGS,
     output:
-        "results/raw_embeddings/{embedder}/{dataset}.csv",
+        paths.STUDY_CSV,
     log:
         "logs/export_study_csv/{embedder}/{dataset}.log",
     benchmark:
@@ -80,7 +62,7 @@ rule download_weights:
     conda:
         "../envs/tf.yaml"
     params:
-        names=weights_needed(),
-        weights=config["embed"]["weights"],
+        names=params.weights_needed(S),
+        weights=S.embed.weights,
     script:
         "../workflow_scripts/download_weights.py"

@@ -4,9 +4,9 @@
 
 rule fit_random_forest:
     input:
-        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.EMBEDDINGS),
     output:
-        per_test_set("results/evaluation/rf/{embedder}/{dataset}.json"),
+        per_test_set(paths.RF),
     log:
         "logs/fit_random_forest/{embedder}.log",
     benchmark:
@@ -17,8 +17,8 @@ rule fit_random_forest:
         "../envs/eval.yaml"
     threads: 1
     params:
-        rf=config["evaluation"]["rf"],
-        rare_classes=config["evaluation"]["rare_classes"],
+        rf=S.evaluation.rf.result(),
+        rare_classes=S.evaluation.rare_classes,
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/fit_random_forest.py"
@@ -26,12 +26,10 @@ rule fit_random_forest:
 
 rule cluster_embeddings:
     input:
-        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.EMBEDDINGS),
     output:
-        scores=per_test_set("results/evaluation/cluster/{embedder}/{dataset}.json"),
-        clusters=per_test_set(
-            "results/evaluation/cluster/{embedder}/{dataset}.clusters.parquet"
-        ),
+        scores=per_test_set(paths.CLUSTER),
+        clusters=per_test_set(paths.CLUSTERS),
     log:
         "logs/cluster_embeddings/{embedder}.log",
     benchmark:
@@ -40,7 +38,7 @@ rule cluster_embeddings:
         "../envs/eval.yaml"
     threads: 1
     params:
-        cluster=config["evaluation"]["cluster"],
+        cluster=S.evaluation.cluster.result(),
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/cluster_embeddings.py"
@@ -48,9 +46,9 @@ rule cluster_embeddings:
 
 rule embed_umap_2d:
     input:
-        per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.EMBEDDINGS),
     output:
-        per_test_set("results/evaluation/umap2d/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.UMAP2D),
     log:
         "logs/embed_umap_2d/{embedder}.log",
     benchmark:
@@ -59,7 +57,7 @@ rule embed_umap_2d:
         "../envs/eval.yaml"
     threads: 1
     params:
-        umap=config["evaluation"]["umap2d"],
+        umap=S.evaluation.umap2d.result(),
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/embed_umap_2d.py"
@@ -67,10 +65,10 @@ rule embed_umap_2d:
 
 rule probe_grouped:
     input:
-        embeddings=per_test_set("results/embeddings/{embedder}/{dataset}.parquet"),
-        checks=per_test_set("results/data_check/{dataset}.json"),
+        embeddings=per_test_set(paths.EMBEDDINGS),
+        checks=per_test_set(paths.CHECK),
     output:
-        per_test_set("results/evaluation/grouped/{probe}/{embedder}/{dataset}.parquet"),
+        per_test_set(paths.GROUPED),
     log:
         "logs/probe_grouped/{probe}/{embedder}.log",
     benchmark:
@@ -79,7 +77,7 @@ rule probe_grouped:
         "../envs/eval.yaml"
     threads: 1
     params:
-        cfg=get_probe_params,
+        probe=INPUTS.probe,
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/probe_grouped.py"
@@ -88,11 +86,11 @@ rule probe_grouped:
 # The supervised ceiling: a classifier trained per test set, scored on the RF split.
 rule train_supervised:
     input:
-        cache=get_dataset_cache,
-        weights=get_supervised_weights,
+        cache=INPUTS.cache,
+        weights=INPUTS.supervised_weights,
     output:
-        record="results/evaluation/rf/{embedder}/{dataset}.json",
-        history="results/models/{embedder}/{dataset}/train_log.csv",
+        record=paths.RF,
+        history=paths.SUPERVISED_LOG,
     log:
         "logs/train_supervised/{embedder}/{dataset}.log",
     benchmark:
@@ -103,10 +101,10 @@ rule train_supervised:
         "../envs/torch.yaml"
     threads: 4
     resources:
-        gpu=1 if config["supervised"]["device"] == "cuda" else 0,
+        gpu=1 if S.supervised.device == "cuda" else 0,
         mem_mb=8000,
         cpus_per_task=4,
     params:
-        cfg=get_supervised_params,
+        supervised=INPUTS.supervised,
     script:
         "../workflow_scripts/train_supervised.py"

@@ -3,34 +3,25 @@
 
 rule pretrain_simclr:
     input:
-        cache=get_pretrain_cache,
-        knn=get_knn_cache,
+        cache=INPUTS.pretrain_cache,
+        knn=INPUTS.knn_cache,
     output:
-        encoder="results/models/reefclr/encoder.pt",
-        history="results/models/reefclr/train_log.csv",
-        curve=report(
-            "results/models/reefclr/loss_curve.png",
-            caption="../report/loss_curve.rst",
-            category="Pretraining",
-        ),
-        card="results/models/reefclr/model_card.json",
+        encoder=paths.ENCODER,
+        history=paths.TRAIN_LOG,
+        curve=reported(paths.LOSS_CURVE, "loss_curve", "Pretraining"),
+        card=paths.MODEL_CARD,
     log:
         "logs/pretrain_simclr/reefclr.log",
     benchmark:
         "benchmarks/pretrain_simclr/reefclr.tsv"
     conda:
         "../envs/torch.yaml"
-    threads: pretrain_cpus(config["pretrain"])
+    threads: params.pretrain_cpus(S.pretrain)
     resources:
-        gpu=config["pretrain"]["gpus"],
+        gpu=S.pretrain.gpus,
         mem_mb=8000,
-        cpus_per_task=pretrain_cpus(config["pretrain"]),
+        cpus_per_task=params.pretrain_cpus(S.pretrain),
     params:
-        pretrain=result_settings(config, "pretrain"),
-        model_input=config["model_input"],
-        spectrogram=result_settings(config, "spectrogram"),
-        seed=config["seed"],
-        run_hash=get_run_hash(),
-        checkpoint="results/models/reefclr/checkpoints/last.pt",
+        run=params.pretraining(S),
     script:
         "../workflow_scripts/pretrain_simclr.py"

@@ -1,13 +1,12 @@
 """results/index.html: the answer per test set first, then the tables and figures."""
 
-import pandas as pd
-from reefclr.pages import resultspage
 from reefclr.core.atomic import atomic_path
 from reefclr.core.logs import setup_logging
+from reefclr.pages import resultspage
 
 setup_logging(snakemake.log[0])
 i = snakemake.input
-text = resultspage.page(pd.read_csv(i.summary), pd.read_csv(i.paired), pd.read_csv(i.rf), pd.read_csv(i.chisq),
-                        i.figures, snakemake.params.title, snakemake.params.notice)
+text = resultspage.page(resultspage.Tables.read(i.summary, i.paired, i.rf, i.chisq), i.figures,
+                        notice=snakemake.params.notice)
 with atomic_path(snakemake.output[0]) as tmp:
     tmp.write_text(text, encoding="utf-8")

@@ -2,14 +2,16 @@
 cluster beside the scores (for the explorer)."""
 
 import pandas as pd
-from reefclr.evaluation import study
+from reefclr import settings
 from reefclr.core.atomic import write_json, write_table
-from reefclr.core.logs import each_test_set, setup_logging
+from reefclr.core.logs import setup_logging
+from reefclr.core.progress import each_dataset
 from reefclr.core.vectors import matrix
+from reefclr.evaluation import study
 
 setup_logging(snakemake.log[0])
-cfg = snakemake.params.cluster
-for dataset, source, scores_path, clusters_path in each_test_set(
+cfg = settings.load(snakemake.config).evaluation.cluster
+for dataset, source, scores_path, clusters_path in each_dataset(
         snakemake.params.datasets, snakemake.input, snakemake.output.scores, snakemake.output.clusters):
     table = study.study_order(pd.read_parquet(source))
     x, y = matrix(table), table["label"].to_numpy()

@@ -1,7 +1,9 @@
 """Generate the synthetic reef demo (resources/demo)."""
 
-from reefclr.data import demo
+from reefclr import settings
 from reefclr.core.logs import setup_logging
+from reefclr.data import demo
 
 setup_logging(snakemake.log[0])
-demo.generate(snakemake.output[0], snakemake.params.demo, snakemake.params.seed)
+s = settings.load(snakemake.config)
+demo.generate(snakemake.output[0], s.demo, s.seed)

@@ -4,26 +4,28 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-from reefclr.pages import plots
-from reefclr.training import train
+from reefclr import params, settings
 from reefclr.core.atomic import write_json, write_table
-from reefclr.features.cache import shard_dir
-from reefclr.config import with_runtime
 from reefclr.core.logs import setup_logging
+from reefclr.features.cachedset import shard_dir
+from reefclr.features.views import ViewSettings
+from reefclr.pages import plots
+from reefclr.paths import CHECKPOINT
+from reefclr.training import train
 
 setup_logging(snakemake.log[0])
-p = snakemake.params
-pretrain = with_runtime(p.pretrain, snakemake.config, "pretrain")  # + speed and logging settings
+s = settings.load(snakemake.config)
 shards = sorted({str(shard_dir(f)) for f in snakemake.input.cache})
 knn_shards = sorted({str(shard_dir(f)) for f in snakemake.input.knn})
-job = dict(shard_dirs=shards, cfg=pretrain, spec_cfg=p.spectrogram, input_cfg=p.model_input, seed=p.seed,
-           checkpoint_path=p.checkpoint, run_hash=p.run_hash, threads=snakemake.threads, knn_shard_dirs=knn_shards)
-result = train.launch(job, Path(p.checkpoint).with_name("job.json"))
+job = train.PretrainJob(tuple(shards), ViewSettings(s.pretrain, s.spectrogram, s.model_input, s.seed), CHECKPOINT,
+                        params.run_hash(s), snakemake.threads, tuple(knn_shards))
+result = train.launch(job, Path(CHECKPOINT).with_name("job.json"))
 history = pd.DataFrame(result.history)
-index_hash = hashlib.sha256(b"".join(open(f"{s}/index.parquet", "rb").read() for s in shards)).hexdigest()
-card = dict(config=dict(pretrain=pretrain, model_input=p.model_input, spectrogram=p.spectrogram, seed=p.seed),
-            run_hash=p.run_hash, data_index_sha256=index_hash, shards=shards, steps=len(history),
-            wall_s=sum(s["wall_s"] for s in result.sessions), sessions=result.sessions,
+index_hash = hashlib.sha256(b"".join(open(f"{d}/index.parquet", "rb").read() for d in shards)).hexdigest()
+card = dict(config=dict(pretrain=s.pretrain.to_dict(), model_input=s.model_input.to_dict(),
+                        spectrogram=s.spectrogram.result(), seed=s.seed),
+            run_hash=job.run_hash, data_index_sha256=index_hash, shards=shards, steps=len(history),
+            wall_s=sum(x["wall_s"] for x in result.sessions), sessions=result.sessions,
             final_loss=float(history["loss"].iloc[-1]),
             final_knn_accuracy=float(knn.iloc[-1]) if len(knn := history["knn_accuracy"].dropna()) else None,
             environment=train.environment())

@@ -7,14 +7,12 @@ Runs in the Snakefile before any job. Errors name the offending key path, e.g.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from pathlib import Path
 
 import yaml
 from jsonschema import Draft202012Validator, validators
 
-from reefclr.registry import REGISTRY
+from reefclr.registry import needs_pretraining, schema_additions
 
 
 class ConfigError(ValueError):
@@ -59,8 +57,8 @@ def compose(command_line: dict, configfiles: list, demo: str | Path) -> dict:
 
 
 def load_schema(path: str | Path) -> dict:
-    """Read a YAML/JSON schema file."""
-    return yaml.safe_load(Path(path).read_text())
+    """The config schema, with the embedder names and weights keys of the registry."""
+    return schema_additions(yaml.safe_load(Path(path).read_text()))
 
 
 def fill_defaults(instance: dict, schema: dict) -> dict:
@@ -105,17 +103,13 @@ def _check_cross_fields(config: dict) -> None:
         raise ConfigError(f"invalid config:\n  config: data.datasets: duplicate id(s) {dupes}")
     roles = {d["role"] for d in datasets}
     for role in ("pretrain", "test"):
-        needs_pretraining = {"reefclr", "supervised_from_reefclr"} & set(config["embed"]["embedders"])
-        if role not in roles and (role == "test" or needs_pretraining):
+        if role not in roles and (role == "test" or needs_pretraining(config["embed"]["embedders"])):
             raise ConfigError(
                 f"invalid config:\n  config: data.datasets: no dataset with role '{role}' "
                 "(needed by the embedders and evaluation listed in the config)"
             )
     deploy = config["deploy"]
     tests = [d["id"] for d in datasets if d["role"] == "test"]
-    if deploy["embedder"] not in REGISTRY or REGISTRY[deploy["embedder"]].input == "classifier":
-        raise ConfigError(f"invalid config:\n  config: deploy.embedder: {deploy['embedder']!r} is not an embedder; "
-                          f"embedders: {[n for n, s in REGISTRY.items() if s.input != 'classifier']}")
     deployments = [d["id"] for d in datasets if d["role"] == "deploy"]
     for name, sound in (deploy["classifiers"] if deployments else {}).items():
         if ("dataset" in sound) == ("reviewed" in sound):
@@ -136,21 +130,6 @@ def _check_cross_fields(config: dict) -> None:
                           f"test datasets: {tests}")
 
 
-def slice_hash(*parts) -> str:
-    """A short, stable hash of config slices (for provenance and resume checks)."""
-    blob = json.dumps(parts, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def pretrain_cpus(pretrain: dict) -> int:
-    """CPUs of the pretraining job (its rule's threads, which the SLURM profile passes on):
-    with waveform views one per DataLoader worker of every process plus the training
-    process; with device views 8 (batched views need no workers)."""
-    if pretrain["views"] != "waveform":
-        return 8
-    return pretrain["workers"] * max(1, pretrain["gpus"]) + 1
-
-
 def sort_keys(obj):
     """The same config with every mapping's keys sorted (lists keep their order): rules'
     params are compared as text, so key order in a YAML file must not rerun anything."""
@@ -159,48 +138,3 @@ def sort_keys(obj):
     if isinstance(obj, list):
         return [sort_keys(v) for v in obj]
     return obj
-
-
-# Settings that change only speed, memory or logging: never a rule's params, so changing one
-# after a finished run reruns nothing. Scripts read them from the job's config (``with_runtime``).
-RUNTIME_SETTINGS = (
-    "spectrogram.batch_size",
-    "embed.batch_size",
-    "pretrain.workers",
-    "pretrain.compile",
-    "pretrain.log_every",
-    "pretrain.checkpoint_every",
-    "pretrain.knn.every",
-    "deploy.batch_size",
-)
-
-
-def result_settings(config: dict, section: str) -> dict:
-    """``config[section]`` without its runtime settings: what a rule's params may hold."""
-    import copy
-
-    out = copy.deepcopy(config[section])
-    for key in RUNTIME_SETTINGS:
-        head, *rest = key.split(".")
-        if head == section:
-            node = out
-            for part in rest[:-1]:
-                node = node.get(part) or {}
-            node.pop(rest[-1], None)
-    return out
-
-
-def with_runtime(settings: dict, config: dict, section: str) -> dict:
-    """``settings`` (a result slice of ``section``) with the runtime settings of ``config``."""
-    import copy
-
-    out = copy.deepcopy(settings)
-    for key in RUNTIME_SETTINGS:
-        head, *rest = key.split(".")
-        if head != section:
-            continue
-        src, dst = config[section], out
-        for part in rest[:-1]:
-            src, dst = src[part], dst.setdefault(part, {})
-        dst[rest[-1]] = src[rest[-1]]
-    return out

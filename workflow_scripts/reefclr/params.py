@@ -1,110 +1,243 @@
-"""Rules' params: the config slice each job reads, and nothing else.
+"""What each rule depends on, from the settings records: its params (the result half of the
+records it reads, never a runtime setting), its inputs that depend on wildcards, and the
+workflow's targets. A job reruns when its params change, so each holds exactly the settings
+that change its result. Light: the Snakefile imports it for every DAG.
 
-A job reruns when its params change, so each holds exactly the settings that change its
-result (never the runtime settings of ``reefclr.config.RUNTIME_SETTINGS``). Light: the
-Snakefile imports it for every DAG.
+``Inputs(settings)`` bundles the functions of wildcards the rules name (``input:
+INPUTS.embed_weights``): bound methods, so the rules hold no lambdas and the logic is
+tested here without Snakemake.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 
-from reefclr.registry import EXTERNAL_WEIGHTS
-from reefclr.config import result_settings, slice_hash
+from reefclr import paths, registry
+from reefclr.settings import Pretrain, Settings
 
 STUDY_TEST_SETS = frozenset(f"test_{loc}" for loc in
                             ("australia", "bermuda", "florida", "french_polynesia", "indonesia", "kenya"))
-PROBE_NEEDS = {"rf": ["rf"], "logreg": ["logreg"], "fewshot": ["logreg", "fewshot"]}
-HARDWARE = ("device", "gpus", "sync_batchnorm")  # a checkpoint resumes across these
+PROBE_NEEDS = {"rf": ("rf",), "logreg": ("logreg",), "fewshot": ("logreg", "fewshot")}
+PROBES = tuple(PROBE_NEEDS)
+# The tables and figures of the report, each captioned by report/<stem>.rst.
+REPORTED_TABLES = ("RF_results.csv", "chisq_results.csv", "grouped_summary.csv", "paired_differences.csv",
+                   "cluster_scores.csv", "left_out_classes.csv", "fewshot_surfperch.csv")
+FIGURES = ("umap_grid.png", "test_f1.png", "chisq.png", "grouped_f1.png", "fewshot.png", "cramers_v.png",
+           "confusion_rf_grouped.png")
+DETECTION_REPORT = ("site_hour.csv", "diel.png", "series.png", "summary.json")
+PAGE_FIGURES = ("grouped_f1.png", "test_f1.png", "fewshot.png", "cramers_v.png", "umap_grid.png")
 DEMO_NOTICE = ("Synthetic demo data: generated recordings that share the study's test-set names; nothing "
                "here is a reproduction of the study.")
 
 
-def deploy_sets(config: dict) -> list[str]:
-    return [d["id"] for d in config["data"]["datasets"] if d["role"] == "deploy"]
+def slice_hash(*parts) -> str:
+    """A short, stable hash of settings (for provenance and resume checks)."""
+    blob = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def deploy_embedders(config: dict) -> list[str]:
+def deploy_embedders(s: Settings) -> list[str]:
     """The deployment embedder, when the config has a deployment."""
-    return [config["deploy"]["embedder"]] if deploy_sets(config) else []
+    return [s.deploy.embedder] if s.data.ids("deploy") else []
 
 
-def deploy_shards(config: dict, dataset: str) -> list[str]:
-    shards = next(d["shards"] for d in config["data"]["datasets"] if d["id"] == dataset)
-    return [f"results/deploy/{dataset}/windows/shard-{k}.parquet" for k in range(shards)]
+def used_embedders(s: Settings) -> list[str]:
+    """The compared embedders, then the deployment's (extracted too when a classifier learns
+    from a test set with it)."""
+    return list(s.embed.embedders) + [e for e in deploy_embedders(s) if e not in s.embed.embedders]
 
 
-def classifier_examples(config: dict, sound: str) -> list[str]:
-    """A test set's embeddings by the deployment embedder, or every deployment window."""
-    spec = config["deploy"]["classifiers"][sound]
-    if "dataset" in spec:
-        return [f"results/embeddings/{config['deploy']['embedder']}/{spec['dataset']}.parquet"]
-    return [f for d in deploy_sets(config) for f in deploy_shards(config, d)]
-
-
-def reviewed_table(config: dict, sound: str) -> list[str]:
-    spec = config["deploy"]["classifiers"][sound]
-    return [os.path.join(config["data"]["root"], spec["reviewed"])] if "reviewed" in spec else []
-
-
-def queries_input(config: dict, demo_root: str | None) -> str:
-    """The query folder (a new file there reruns the search), or the demo that makes it."""
-    queries = config["deploy"]["queries"] or ""
-    inside_demo = demo_root is not None and not os.path.isabs(queries)
-    return demo_root if inside_demo else os.path.join(config["data"]["root"], queries)
-
-
-def deploy_outputs(config: dict) -> list[str]:
-    """Classifiers, search hits and each sound's detections of every deployment (none without one)."""
-    sets, sounds = deploy_sets(config), list(config["deploy"]["classifiers"])
-    outputs = [f"results/deploy/classifiers/{s}.json" for s in sounds] if sets else []
-    for d in sets:
-        if config["deploy"]["queries"]:
-            outputs.append(f"results/deploy/{d}/search/hits.csv")
-        outputs += [f"results/deploy/{d}/detections/{s}/summary.json" for s in sounds]
-    return outputs
-
-
-def weights_needed(config: dict) -> list[str]:
-    """Embedders whose pretrained weights this config needs."""
-    embedders = config["embed"]["embedders"] + deploy_embedders(config)
-    needed = {e for e in embedders if e in EXTERNAL_WEIGHTS}
-    if "supervised" in embedders and config["supervised"]["init"] == "imagenet":
+def weights_needed(s: Settings) -> list[str]:
+    """Embedders whose external pretrained weights this config needs."""
+    used = used_embedders(s)
+    needed = {e for e in used if e in registry.EXTERNAL_WEIGHTS}
+    if any(registry.REGISTRY[e].init == "config" for e in used) and s.supervised.init == "imagenet":
         needed.add("imagenet")
     return sorted(needed)
 
 
-def supervised(config: dict, embedder: str) -> dict:
+def pretrain_cpus(pretrain: Pretrain) -> int:
+    """CPUs of the pretraining job (its rule's threads, which the SLURM profile passes on):
+    with waveform views one per DataLoader worker of every process plus the training
+    process; with device views 8 (batched views need no workers)."""
+    if pretrain.views != "waveform":
+        return 8
+    return pretrain.workers * max(1, pretrain.gpus) + 1
+
+
+def run_hash(s: Settings) -> str:
+    """What defines a pretraining run: a checkpoint resumes only the same run, across runtime
+    and hardware settings (``settings.HARDWARE``)."""
+    from reefclr.settings import HARDWARE, kind
+    from dataclasses import fields
+
+    defining = {k: v for k, v in s.pretrain.result().items()
+                if not any(f.name == k and kind(f) == HARDWARE for f in fields(s.pretrain))}
+    return slice_hash(defining, s.model_input.result(), s.spectrogram.result(), s.seed)
+
+
+def pretraining(s: Settings) -> dict:
+    """What the pretraining run depends on: its settings, its input, the mel, the seed."""
+    return {"pretrain": s.pretrain.result(), "model_input": s.model_input.result(),
+            "spectrogram": s.spectrogram.result(), "seed": s.seed}
+
+
+def supervised(s: Settings, embedder: str) -> dict:
     """What one supervised classifier depends on: its training settings and the RF split."""
-    rf = config["evaluation"]["rf"]
-    return {
-        "supervised": config["supervised"],
-        "init": "reefclr" if embedder == "supervised_from_reefclr" else config["supervised"]["init"],
-        "split": {k: rf[k] for k in ("test_size", "random_state")},
-        "rare_classes": config["evaluation"]["rare_classes"],
-        "model_input": config["model_input"],
-        "spectrogram": result_settings(config, "spectrogram"),
-        "waveform_method": config["pretrain"]["waveform_method"],
-        "seed": config["seed"],
-    }
+    rf = s.evaluation.rf
+    return {"supervised": s.supervised.result(), "init": supervised_init(s, embedder),
+            "split": {"test_size": rf.test_size, "random_state": rf.random_state},
+            "rare_classes": s.evaluation.rare_classes, "model_input": s.model_input.result(),
+            "spectrogram": s.spectrogram.result(), "waveform_method": s.pretrain.waveform_method, "seed": s.seed}
 
 
-def probe(config: dict, probe_name: str, embedder: str) -> dict:
-    """The evaluation slices one grouped probe reads: changing one reruns only its jobs."""
-    ev = config["evaluation"]
-    return {k: ev[k] for k in PROBE_NEEDS[probe_name]} | {
-        "grouped": ev["grouped"], "rare_classes": ev["rare_classes"], "embedder": embedder}
+def supervised_init(s: Settings, embedder: str) -> str:
+    """Where a supervised classifier's encoder starts: the registry's ``init``."""
+    return "reefclr" if registry.spec(embedder).init == "trained" else s.supervised.init
 
 
-def data_needs(config: dict) -> dict:
+def probe(s: Settings, probe_name: str, embedder: str) -> dict:
+    """The evaluation settings one grouped probe reads: changing one reruns only its jobs."""
+    ev = s.evaluation
+    return {k: getattr(ev, k).result() for k in PROBE_NEEDS[probe_name]} | {
+        "grouped": ev.grouped.result(), "rare_classes": ev.rare_classes, "embedder": embedder}
+
+
+def data_needs(s: Settings) -> dict:
     """The settings that decide whether the data check stops the run. Its warnings about
     few-shot sizes and the pretraining batch read the config without being params."""
-    ev = config["evaluation"]
-    return {"test_size": ev["rf"]["test_size"], "rare_classes": ev["rare_classes"]}
+    return {"test_size": s.evaluation.rf.test_size, "rare_classes": s.evaluation.rare_classes}
 
 
-def run_hash(config: dict) -> str:
-    """Settings that define a pretraining run; a checkpoint resumes only the same run, across
-    runtime settings and the hardware."""
-    defining = {k: v for k, v in result_settings(config, "pretrain").items() if k not in HARDWARE}
-    return slice_hash(defining, config["model_input"], result_settings(config, "spectrogram"), config["seed"])
+def deploy_audio(s: Settings) -> dict:
+    """What windows read from the recordings depend on: the audio, the spectrogram and the embedder."""
+    return {"audio": s.audio.result(), "spectrogram": s.spectrogram.result(),
+            "embedder": registry.params_slice(s.deploy.embedder, s)}
+
+
+def targets(s: Settings, is_demo: bool) -> list[str]:
+    """Everything a run makes by default (rule all)."""
+    out = [paths.CHECK_MARKDOWN, paths.INDEX, paths.EXPLORER, paths.figure("chisq.png")]
+    if registry.needs_pretraining(s.embed.embedders):
+        out.append(paths.LOSS_CURVE)
+    if set(s.data.ids("test")) == STUDY_TEST_SETS and not is_demo:
+        out.append(paths.figure("published_vs_reproduced.png"))
+    if s.embed.export_csv:
+        out += [paths.STUDY_CSV.format(embedder=e, dataset=d) for e in s.embed.embedders
+                if registry.spec(e).input != "classifier" for d in s.data.ids("test")]
+    deployments, sounds = s.data.ids("deploy"), list(s.deploy.classifiers)
+    out += [paths.CLASSIFIER.format(sound=x) for x in sounds] if deployments else []
+    for d in deployments:
+        if s.deploy.queries:
+            out.append(paths.HITS.format(dataset=d))
+        out += [paths.DETECTIONS.format(dataset=d, sound=x, name="summary.json") for x in sounds]
+    return out
+
+
+class Inputs:
+    """The rules' functions of wildcards: inputs and params that depend on them."""
+
+    def __init__(self, settings: Settings, is_demo: bool):
+        self.s, self.is_demo = settings, is_demo
+
+    # --- data
+    def data_root(self, wildcards) -> list[str]:
+        """The demo's data when data.root is the demo's folder; a user's data is made by no rule."""
+        return [paths.DEMO] if self.is_demo else []
+
+    def dataset(self, wildcards) -> dict:
+        return self.s.data.dataset(wildcards.dataset).result()
+
+    def cache(self, wildcards) -> list[str]:
+        d = self.s.data.dataset(wildcards.dataset)
+        return paths.shard_files(d.id, d.shards, ("mel.npy", "index.parquet"))
+
+    def pretrain_cache(self, wildcards) -> list[str]:
+        return [f for d in self.s.data.datasets if d.role == "pretrain"
+                for f in paths.shard_files(d.id, d.shards, ("mel.npy", "index.parquet"))]
+
+    def knn_cache(self, wildcards) -> list[str]:
+        """The labelled set of the online k-NN check, if any."""
+        knn = self.s.pretrain.knn.dataset
+        return [] if knn is None else paths.shard_files(knn, self.s.data.dataset(knn).shards,
+                                                        ("mel.npy", "index.parquet"))
+
+    # --- embedders
+    def weights(self, name: str) -> list[str]:
+        """The file whose change reruns ``name``'s jobs; missing weights stop the DAG here."""
+        spec = registry.spec(name)
+        if spec.weights == "trained":
+            return [paths.ENCODER]
+        if name in registry.EXTERNAL_WEIGHTS:
+            return [registry.weights_marker(name, self.s.embed.weights[name])]
+        return []
+
+    def embed_weights(self, wildcards) -> list[str]:
+        return self.weights(wildcards.embedder)
+
+    def embedder(self, wildcards) -> dict:
+        """The settings one embedder reads: they alone trigger that embedder's reruns."""
+        return registry.params_slice(wildcards.embedder, self.s)
+
+    def supervised_weights(self, wildcards) -> list[str]:
+        init = supervised_init(self.s, wildcards.embedder)
+        return [paths.ENCODER] if init == "reefclr" else self.weights("imagenet") if init == "imagenet" else []
+
+    def supervised(self, wildcards) -> dict:
+        return supervised(self.s, wildcards.embedder)
+
+    def probe(self, wildcards) -> dict:
+        return probe(self.s, wildcards.probe, wildcards.embedder)
+
+    # --- deployments
+    def deploy_weights(self, wildcards) -> list[str]:
+        return self.weights(self.s.deploy.embedder)
+
+    def deploy_windows(self, wildcards) -> list[str]:
+        return paths.windows(wildcards.dataset, self.s.data.dataset(wildcards.dataset).shards)
+
+    def classifier(self, wildcards) -> dict:
+        return self.s.deploy.classifiers[wildcards.sound].result()
+
+    def classifier_examples(self, wildcards) -> list[str]:
+        """A test set's embeddings by the deployment embedder, or every deployment window."""
+        spec = self.s.deploy.classifiers[wildcards.sound]
+        if spec.dataset is not None:
+            return [paths.EMBEDDINGS.format(embedder=self.s.deploy.embedder, dataset=spec.dataset)]
+        return [f for d in self.s.data.datasets if d.role == "deploy" for f in paths.windows(d.id, d.shards)]
+
+    def reviewed_table(self, wildcards) -> list[str]:
+        spec = self.s.deploy.classifiers[wildcards.sound]
+        return [os.path.join(self.s.data.root, spec.reviewed)] if spec.reviewed else []
+
+    def queries(self, wildcards) -> list[str]:
+        """The query folder (a new file there reruns the search), or the demo that makes it."""
+        queries = self.s.deploy.queries or ""
+        if self.is_demo and not os.path.isabs(queries):
+            return [paths.DEMO]
+        return [os.path.join(self.s.data.root, queries)]
+
+    def hits(self, wildcards) -> list[str]:
+        return [paths.HITS.format(dataset=wildcards.dataset)] if self.s.deploy.queries else []
+
+    def events(self, wildcards) -> list[str]:
+        return [paths.DETECTIONS.format(dataset=wildcards.dataset, sound=x, name="events.csv")
+                for x in self.s.deploy.classifiers]
+
+    def explorer(self, wildcards) -> dict[str, list[str]]:
+        """The explorer's inputs: every embedder's UMAP, clusters and embeddings per test set, the
+        manifests and caches (media), the deployments' media."""
+        s, tests = self.s, self.s.data.ids("test")
+        features = [e for e in s.embed.embedders if registry.spec(e).input != "classifier"]
+        pairs = [(e, d) for e in features for d in tests]
+        return {"coords": [paths.UMAP2D.format(embedder=e, dataset=d) for e, d in pairs],
+                "clusters": [paths.CLUSTERS.format(embedder=e, dataset=d) for e, d in pairs],
+                "embeddings": [paths.EMBEDDINGS.format(embedder=e, dataset=d) for e, d in pairs],
+                "manifests": [paths.MANIFEST.format(dataset=d) for d in tests],
+                "deploy": [paths.MEDIA.format(dataset=d) for d in s.data.ids("deploy")],
+                "cache": [f for d in tests for f in paths.shard_files(d, s.data.dataset(d).shards)]}
+
+    def hop_s(self, wildcards) -> float:
+        return self.s.data.dataset(wildcards.dataset).hop_s or self.s.segment.hop_s

@@ -1,4 +1,5 @@
-"""The common core: atomic writes, logging and progress, embedding matrices.
+"""The common core: atomic writes, logging and progress, embedding matrices, where a process
+stands in a data-parallel run.
 
-Imports nothing else of reefclr; numpy and pandas at most.
+May import: nothing else of reefclr; numpy and pandas at most.
 """

@@ -70,10 +70,10 @@ def read_parquet_metadata(path: str | Path) -> dict[str, str]:
 
 
 def _to_builtin(value):
+    if hasattr(value, "tolist"):  # numpy arrays and scalars (an array's .item() fails beyond one element)
+        return value.tolist()
     if hasattr(value, "item"):
         return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

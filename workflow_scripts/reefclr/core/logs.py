@@ -20,15 +20,3 @@ def setup_logging(log_path: str | Path, level: int = logging.INFO) -> logging.Lo
     logging.captureWarnings(True)
     sys.stderr = stream
     return logging.getLogger("reefclr")
-
-
-def each_test_set(datasets: list[str], *paths: list[str]):
-    """(dataset, path, ...) for each test set of a per-embedder job, logging progress and time."""
-    import time
-
-    log = logging.getLogger("reefclr")
-    for i, row in enumerate(zip(datasets, *paths, strict=True), start=1):
-        start = time.perf_counter()
-        log.info("%s (%d/%d)", row[0], i, len(datasets))
-        yield row
-        log.info("%s done in %.1f s", row[0], time.perf_counter() - start)

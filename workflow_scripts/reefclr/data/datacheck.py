@@ -6,19 +6,36 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import pandas as pd
 
+from reefclr.settings import Settings
 
-NEEDS_DEFAULT = {"test_size": 0.2, "test_fraction": 0.2, "shots": [], "batch_size": 0, "rare_classes": "error"}
+
+@dataclass(frozen=True)
+class Needs:
+    """What the later jobs need of the data: the study split's test size, the grouped test
+    fraction, the few-shot sizes, the pretraining batch, and what to do with rare classes."""
+
+    test_size: float = 0.2
+    test_fraction: float = 0.2
+    shots: tuple[int, ...] = ()
+    batch_size: int = 0
+    rare_classes: str = "error"
+
+    @classmethod
+    def of(cls, s: Settings) -> "Needs":
+        ev = s.evaluation
+        return cls(ev.rf.test_size, ev.grouped.test_fraction, ev.fewshot.shots, s.pretrain.batch_size,
+                   ev.rare_classes)
 
 
-def summarise(reports: list[dict], needs: dict | None = None) -> tuple[str, dict]:
-    """Markdown and JSON summaries of the ingest reports (``reefclr.ingest``): clips per
+def summarise(reports: list[dict], needs: Needs = Needs()) -> tuple[str, dict]:
+    """Markdown and JSON summaries of the ingest reports (``reefclr.data.ingest``): clips per
     dataset x class, durations, sample rates, channels, leakage, and every problem found,
-    including those that would make a later job fail (``predict``, from the settings in
-    ``needs``). Problems of severity ``error`` stop the run at the data gate."""
-    needs = NEEDS_DEFAULT | (needs or {})
+    including those that would make a later job fail (``predict``, from ``needs``). Problems
+    of severity ``error`` stop the run at the data gate."""
     problems = [p | {"dataset": r["dataset"], "severity": "warning" if p.get("action") == "skipped" else "error"}
                 for r in reports for p in r["problems"]]
     problems += predict(reports, needs)
@@ -70,14 +87,14 @@ def _norm(label: str) -> str:
     return re.sub(r"[\W_]+", "", label.casefold())
 
 
-def predict(reports: list[dict], needs: dict) -> list[dict]:
+def predict(reports: list[dict], needs: Needs) -> list[dict]:
     """Problems that would make a later job fail or silently shrink, each with its fix:
     classes too small for the study's split or found in one group only (errors, unless
     ``rare_classes: drop`` leaves them out), a study split too small for its classes, labels
     that differ only in case, spacing or punctuation, few-shot sizes no split can afford,
     files that gave no clip, and a pretraining set smaller than one batch (warnings)."""
     out = []
-    severity = "warning" if needs["rare_classes"] == "drop" else "error"
+    severity = "warning" if needs.rare_classes == "drop" else "error"
     fix = ("merge it into another class or drop it with the dataset's label_map, or set "
            "evaluation.rare_classes: drop to leave it out of the evaluations that cannot use it")
     for r in reports:
@@ -90,8 +107,8 @@ def predict(reports: list[dict], needs: dict) -> list[dict]:
                 add(f["source"], "gave no clip (shorter than one clip, or no clip took a label)",
                     "warning; check segment.clip_s, segment.tail and the annotations")
         if r["role"] == "pretrain":
-            if needs["batch_size"] and r["clips"] < needs["batch_size"]:
-                add("clips", f"{r['clips']} pretraining clips, fewer than pretrain.batch_size {needs['batch_size']}",
+            if needs.batch_size and r["clips"] < needs.batch_size:
+                add("clips", f"{r['clips']} pretraining clips, fewer than pretrain.batch_size {needs.batch_size}",
                     "warning; every step then uses all clips: add recordings or lower pretrain.batch_size")
             continue
         if r.get("grouping") == "none":
@@ -109,9 +126,9 @@ def predict(reports: list[dict], needs: dict) -> list[dict]:
                     "least 2 groups (recordings)",
                     f"{'left out of the grouped splits' if severity == 'warning' else 'stops the run'}; {fix}",
                     severity)
-        n_test = math.ceil(needs["test_size"] * r["clips"])
+        n_test = math.ceil(needs.test_size * r["clips"])
         if len(classes) > 1 and (n_test < len(classes) or r["clips"] - n_test < len(classes)):
-            add("clips", f"{r['clips']} clips: a {needs['test_size']:.0%} test split of {n_test} cannot hold one clip "
+            add("clips", f"{r['clips']} clips: a {needs.test_size:.0%} test split of {n_test} cannot hold one clip "
                 f"of each of the {len(classes)} classes", "stops the run; add clips or merge classes", "error")
         by_norm: dict[str, list[str]] = {}
         for label in classes:
@@ -120,8 +137,8 @@ def predict(reports: list[dict], needs: dict) -> list[dict]:
             add("labels", f"{same} differ only in case, spacing or punctuation",
                 f"warning; merge them with the dataset's label_map, e.g. {{{same[1]!r}: {same[0]!r}}}")
         smallest = min((n for c, n in classes.items() if n >= 2 and groups.get(c, 0) >= 2), default=0)
-        most = int(smallest * (1 - needs["test_fraction"]))
-        too_many = [k for k in needs["shots"] if k > most]
+        most = int(smallest * (1 - needs.test_fraction))
+        too_many = [k for k in needs.shots if k > most]
         if too_many and smallest:
             add("few-shot", f"k = {too_many} exceed what a split's training side can hold ({most} clips of the "
                 "smallest class at most)", "warning; those k are left out (evaluation.fewshot.shots)")

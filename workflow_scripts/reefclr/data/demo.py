@@ -24,6 +24,8 @@ import pandas as pd
 import soundfile as sf
 from scipy import signal
 
+from reefclr.settings import Demo
+
 log = logging.getLogger(__name__)
 
 CALL_TYPES = ["grunt", "croak", "knock", "purr", "moan", "whoop", "pop"]
@@ -234,27 +236,27 @@ def habitat_recording(rng, sr: int, dur_s: float, ranges: dict) -> np.ndarray:
     return pretrain_recording(rng, sr, dur_s, profile)
 
 
-def generate(out_dir: str | Path, cfg: dict, seed: int) -> dict:
+def generate(out_dir: str | Path, cfg: Demo, seed: int) -> dict:
     """Write the whole demo under ``out_dir`` (replaced); returns its description."""
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
-    sr = cfg["sample_rate"]
+    sr = cfg.sample_rate
     rng = np.random.default_rng(seed)
     files: list[str] = []
 
-    for s in range(cfg["pretrain_sites"]):
+    for s in range(cfg.pretrain_sites):
         site = f"site_{s + 1:02d}"
         path = out / "pretrain" / site / f"{site}_20230301_000000.wav"
-        _write(path, pretrain_recording(rng, sr, cfg["pretrain_duration_s"], site_profile(rng)), sr)
+        _write(path, pretrain_recording(rng, sr, cfg.pretrain_duration_s, site_profile(rng)), sr)
         files.append(path.relative_to(out).as_posix())
 
-    n_rec = cfg["test_recordings_per_class"]
+    n_rec = cfg.test_recordings_per_class
     tasks = {"kenya": ("fish", sr), "florida": ("boat", 2 * sr), "indonesia": ("blast", sr)}
     for loc, (kind, rate) in tasks.items():
         for r in range(2 * n_rec):
             stem = f"{loc}_rec{r + 1:02d}_20230315_{r:02d}0000"
-            x, events = event_recording(rng, rate, cfg["test_duration_s"], kind)
+            x, events = event_recording(rng, rate, cfg.test_duration_s, kind)
             _write(out / f"test_{loc}" / "audio" / f"{stem}.wav", x, rate)
             _write_raven(out / f"test_{loc}" / "annotations" / f"{stem}.Table.1.selections.txt", events, rate)
             files.append(f"test_{loc}/audio/{stem}.wav")
@@ -263,17 +265,17 @@ def generate(out_dir: str | Path, cfg: dict, seed: int) -> dict:
         for label, ranges in classes.items():
             for r in range(n_rec):
                 stem = f"{loc}_{label}_rec{r + 1:02d}"
-                x = habitat_recording(rng, sr, cfg["test_duration_s"], ranges)
+                x = habitat_recording(rng, sr, cfg.test_duration_s, ranges)
                 _write(out / f"test_{loc}" / "audio" / f"{stem}.wav", x, sr)
                 _write_raven(out / f"test_{loc}" / "annotations" / f"{stem}.Table.1.selections.txt",
                              [(0.0, len(x) / sr, label)], sr)
                 files.append(f"test_{loc}/audio/{stem}.wav")
 
-    entries = _bermuda_clips(out, rng, sr, cfg["bermuda_clips_per_class"], max(2, n_rec))
+    entries = _bermuda_clips(out, rng, sr, cfg.bermuda_clips_per_class, max(2, n_rec))
     files += [e["file_name"] for e in entries]
     (out / "dataset.json").write_text(json.dumps({"audio": entries}, indent=1))
     files += _deployment(out, rng, sr, cfg)
-    summary = {"files": len(files), "sample_rate": sr, "seed": seed, "config": cfg}
+    summary = {"files": len(files), "sample_rate": sr, "seed": seed, "config": cfg.to_dict()}
     (out / "demo.json").write_text(json.dumps(summary, indent=2))
     log.info("demo: %d audio files under %s", len(files), out)
     return summary
@@ -304,25 +306,25 @@ def fish_rate_per_min(hour: int) -> float:
     return 1.0 + 9.0 * np.exp(-0.5 * (((hour - 19 + 12) % 24 - 12) / 2.5) ** 2)
 
 
-def _deployment(out: Path, rng, sr: int, cfg: dict) -> list[str]:
+def _deployment(out: Path, rng, sr: int, cfg: Demo) -> list[str]:
     """A deployment of ``deploy_sites`` hydrophones, one recording every 24 / files_per_site
     hours over two days, fish calls at a diel rate, boats as distractors; the calls in Raven
     tables (deploy_truth/), and two query recordings of single calls (queries/)."""
     files = []
-    n = int(cfg["deploy_duration_s"] * sr)
-    step_h = 48 / cfg["deploy_files_per_site"]
-    for s in range(cfg["deploy_sites"]):
+    n = int(cfg.deploy_duration_s * sr)
+    step_h = 48 / cfg.deploy_files_per_site
+    for s in range(cfg.deploy_sites):
         profile = site_profile(rng, boats_per_min=0.5)
-        for f in range(cfg["deploy_files_per_site"]):
+        for f in range(cfg.deploy_files_per_site):
             hours = f * step_h
             day, hour = 1 + int(hours // 24), int(hours % 24)
             stem = f"reef{s + 1:02d}_202304{day:02d}_{hour:02d}0000"
             x = ambient(rng, n, sr, profile)
             ref = _rms(x)
-            for _ in range(rng.poisson(0.5 * cfg["deploy_duration_s"] / 60)):
-                x += ref * rng.uniform(0.3, 2) * boat(n, sr, rng, rng.uniform(0, cfg["deploy_duration_s"]), 4)
+            for _ in range(rng.poisson(0.5 * cfg.deploy_duration_s / 60)):
+                x += ref * rng.uniform(0.3, 2) * boat(n, sr, rng, rng.uniform(0, cfg.deploy_duration_s), 4)
             events, t = [], rng.exponential(60 / fish_rate_per_min(hour))
-            while t < cfg["deploy_duration_s"] - 1:
+            while t < cfg.deploy_duration_s - 1:
                 call = fish_call(rng.choice(CALL_TYPES), rng, sr)
                 add_event(x, call, int(t * sr), rng.uniform(-4, 10), ref)
                 events.append((t, t + len(call) / sr, "fish"))

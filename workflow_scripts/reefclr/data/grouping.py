@@ -16,17 +16,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from reefclr.settings import Dataset
+
 LABELS = {"file": "recording", "pattern": "pattern", "directory": "directory", "site": "site", "map": "user map"}
 
 
-def method(spec: dict) -> str:
+def method(spec: Dataset) -> str:
     """The grouping method of a dataset entry, ``auto`` resolved."""
-    chosen = spec.get("group_by", "auto")
+    chosen = spec.group_by
     if chosen != "auto":
         return chosen
-    if spec.get("group_pattern"):
+    if spec.group_pattern:
         return "pattern"
-    return "map" if spec.get("group_map") else "file"
+    return "map" if spec.group_map else "file"
 
 
 def label(chosen: str, clips: int, groups: int) -> str:
@@ -37,16 +39,16 @@ def label(chosen: str, clips: int, groups: int) -> str:
 class Grouper:
     """Maps an audio file (and its site) to its group."""
 
-    def __init__(self, spec: dict, root: Path):
+    def __init__(self, spec: Dataset, root: Path):
         self.method = method(spec)
-        self.pattern = spec.get("group_pattern")
+        self.pattern = spec.group_pattern
         if self.method == "pattern" and not self.pattern:
-            raise ValueError(f"dataset {spec['id']}: group_by pattern needs group_pattern")
+            raise ValueError(f"dataset {spec.id}: group_by pattern needs group_pattern")
         self.map: dict[str, str] = {}
         if self.method == "map":
-            if not spec.get("group_map"):
-                raise ValueError(f"dataset {spec['id']}: group_by map needs group_map (a CSV of file,group)")
-            self.map = read_group_map(root / spec["group_map"])
+            if not spec.group_map:
+                raise ValueError(f"dataset {spec.id}: group_by map needs group_map (a CSV of file,group)")
+            self.map = read_group_map(root / spec.group_map)
 
     def __call__(self, path: Path, source: str, site: str) -> str:
         if self.method == "file":

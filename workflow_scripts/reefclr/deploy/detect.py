@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from reefclr.core.vectors import matrix
+from reefclr.settings import Deploy
 
 log = logging.getLogger(__name__)
 FORMAT = "reefclr-linear-classifier/1"
@@ -87,12 +88,12 @@ def validation_scores(y: np.ndarray, score: np.ndarray, threshold: float) -> dic
                 recall=float(recall_score(y, hit, zero_division=0)), f1=float(f1_score(y, hit, zero_division=0)))
 
 
-def train(examples: pd.DataFrame, sound: str, cfg: dict, embedder: str, weights_sha256: str, target_precision: float,
-          seed: int, source: str) -> dict:
+def train(examples: pd.DataFrame, sound: str, deploy: Deploy, weights_sha256: str, seed: int, source: str) -> dict:
     """The portable classifier of ``sound``: a standardised logistic regression, validated on
-    grouped folds (whole recordings held out), with the threshold for ``target_precision``."""
+    grouped folds (whole recordings held out), with the threshold for the target precision."""
     from sklearn.model_selection import GroupKFold
 
+    cfg, embedder, target_precision = deploy.classifiers[sound], deploy.embedder, deploy.detect.target_precision
     y, groups, x = examples["y"].to_numpy(), examples["group"].to_numpy(), matrix(examples, np.float64)
     where = f"classifier {sound} ({source})"
     for value, name in ((1, "positive"), (0, "negative")):
@@ -104,9 +105,9 @@ def train(examples: pd.DataFrame, sound: str, cfg: dict, embedder: str, weights_
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(x, y, groups):
         if len(np.unique(y[train_idx])) < 2:
             raise ValueError(f"{where}: a fold holds one class only; add recordings of the rarer class")
-        oof[test_idx] = _model(cfg["C"], seed).fit(x[train_idx], y[train_idx]).predict_proba(x[test_idx])[:, 1]
+        oof[test_idx] = _model(cfg.C, seed).fit(x[train_idx], y[train_idx]).predict_proba(x[test_idx])[:, 1]
     threshold, reached = threshold_for_precision(y, oof, target_precision)
-    model = _model(cfg["C"], seed).fit(x, y)
+    model = _model(cfg.C, seed).fit(x, y)
     scaler, logreg = model[0], model[1]
     return {"format": FORMAT, "sound": sound, "embedder": embedder, "weights_sha256": weights_sha256,
             "dim": int(x.shape[1]), "scaler_mean": scaler.mean_.tolist(), "scaler_scale": scaler.scale_.tolist(),

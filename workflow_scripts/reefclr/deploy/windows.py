@@ -14,11 +14,12 @@ from reefclr.data.audio import audio_info
 from reefclr.data.ingest import list_audio
 from reefclr.data.raven import read_raven_table
 from reefclr.core.vectors import normalise
+from reefclr.settings import Audio, Spectrogram
 
 log = logging.getLogger(__name__)
 
 
-def _vectors(embedder, index: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: int) -> np.ndarray:
+def _vectors(embedder, index: pd.DataFrame, audio: Audio, spectrogram: Spectrogram, batch_size: int) -> np.ndarray:
     """(len(index), dim) embeddings of the clips of ``index`` read from their recordings."""
     import torch
     from tqdm import tqdm
@@ -26,11 +27,11 @@ def _vectors(embedder, index: pd.DataFrame, audio: dict, spec_cfg: dict, batch_s
     from reefclr.embedders.base import waveform_batches
     from reefclr.features.spectrogram import MelSpectrogram
 
-    sr = spec_cfg["sample_rate"] if embedder.input == "mel" else embedder.sample_rate
-    melspec = MelSpectrogram.from_config(spec_cfg) if embedder.input == "mel" else None
+    sr = spectrogram.sample_rate if embedder.input == "mel" else embedder.sample_rate
+    melspec = MelSpectrogram.from_settings(spectrogram) if embedder.input == "mel" else None
     out = np.zeros((len(index), embedder.dim), dtype=np.float32)
     bar = tqdm(total=len(index), desc=f"embed {embedder.name}", mininterval=10)
-    for pos, waves in waveform_batches(index, audio["data_root"], audio["clip_s"], audio["channel"], sr, batch_size):
+    for pos, waves in waveform_batches(index, audio, sr, batch_size):
         if melspec is not None:
             with torch.inference_mode():
                 out[pos] = embedder.embed(melspec(torch.from_numpy(waves)))
@@ -43,14 +44,15 @@ def _vectors(embedder, index: pd.DataFrame, audio: dict, spec_cfg: dict, batch_s
     return out
 
 
-def embed_windows(embedder, manifest: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: int) -> pd.DataFrame:
+def embed_windows(embedder, manifest: pd.DataFrame, audio: Audio, spectrogram: Spectrogram,
+                  batch_size: int) -> pd.DataFrame:
     """One row per window of ``manifest`` (one deployment shard): file, start and end in the
     file, site, absolute time (from the file name's timestamp, when it has one), vector."""
     index = manifest.reset_index(drop=True)
-    vectors = _vectors(embedder, index, audio, spec_cfg, batch_size)
+    vectors = _vectors(embedder, index, audio, spectrogram, batch_size)
     start = pd.to_datetime(index["start_time"], errors="coerce")
     meta = pd.DataFrame({"clip_id": index["clip_id"], "source": index["source"], "offset_s": index["offset_s"],
-                         "end_s": index["offset_s"] + audio["clip_s"], "site": index["site"],
+                         "end_s": index["offset_s"] + audio.clip_s, "site": index["site"],
                          "time": start + pd.to_timedelta(index["offset_s"], unit="s")})
     return pd.concat([meta, pd.DataFrame(vectors, columns=[f"e{i:04d}" for i in range(embedder.dim)])], axis=1)
 
@@ -96,12 +98,14 @@ def query_windows(spans: pd.DataFrame, root: Path, clip_s: float, hop_s: float) 
     return pd.DataFrame(rows)
 
 
-def query_vectors(embedder, spans: pd.DataFrame, root: Path, audio: dict, spec_cfg: dict, hop_s: float,
+def query_vectors(embedder, spans: pd.DataFrame, audio: Audio, spectrogram: Spectrogram, hop_s: float,
                   batch_size: int) -> pd.DataFrame:
-    """One unit vector per query: the mean of its windows' unit vectors."""
-    windows = query_windows(spans, root, audio["clip_s"], hop_s)
+    """One unit vector per query: the mean of its windows' unit vectors (file names relative to
+    ``audio.data_root`` where they lie below it)."""
+    root = Path(audio.data_root)
+    windows = query_windows(spans, root, audio.clip_s, hop_s)
     try:
-        vectors = normalise(_vectors(embedder, windows, {**audio, "data_root": str(root)}, spec_cfg, batch_size))
+        vectors = normalise(_vectors(embedder, windows, audio, spectrogram, batch_size))
     except (RuntimeError, ValueError) as exc:
         raise ValueError(f"queries: {exc}") from exc
     meta, means = [], []
@@ -114,7 +118,7 @@ def query_vectors(embedder, spans: pd.DataFrame, root: Path, audio: dict, spec_c
     return pd.concat([pd.DataFrame(meta), pd.DataFrame(normalise(np.array(means)), columns=columns)], axis=1)
 
 
-def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: int) -> pd.DataFrame:
+def review_media(picks: pd.DataFrame, audio: Audio, spectrogram: Spectrogram, batch_size: int) -> pd.DataFrame:
     """Spectrogram thumbnails and audio snippets of the windows in ``picks`` (source, offset_s),
     read from the recordings, for the explorer's deployment tab."""
     import torch
@@ -124,12 +128,11 @@ def review_media(picks: pd.DataFrame, audio: dict, spec_cfg: dict, batch_size: i
     from reefclr.features.spectrogram import MelSpectrogram
 
     picks = picks.reset_index(drop=True)
-    melspec = MelSpectrogram.from_config(spec_cfg)
+    melspec = MelSpectrogram.from_settings(spectrogram)
     thumbs, sounds = [""] * len(picks), [""] * len(picks)
-    for pos, waves in waveform_batches(picks, audio["data_root"], audio["clip_s"], audio["channel"],
-                                       spec_cfg["sample_rate"], batch_size):
+    for pos, waves in waveform_batches(picks, audio, spectrogram.sample_rate, batch_size):
         with torch.inference_mode():
             mels = melspec(torch.from_numpy(waves)).numpy()
         for k, p in enumerate(pos):
-            thumbs[p], sounds[p] = thumbnail(mels[k]), audio_snippet(waves[k], spec_cfg["sample_rate"])
+            thumbs[p], sounds[p] = thumbnail(mels[k]), audio_snippet(waves[k], spectrogram.sample_rate)
     return picks.assign(thumb=thumbs, audio=sounds)

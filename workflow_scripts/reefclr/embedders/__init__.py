@@ -1,9 +1,12 @@
 """Embedders: name -> how to load it and turn a batch of clips into vectors.
 
-Every embedder declares its input (cached mel power, or the waveform at its own sample rate
-read from the source audio), its dimension and a checksum of its weights, loads weights
-from an explicit place (never a silent substitute; see ``reefclr.catalog``), and embeds in
-inference mode. Its registry record (``reefclr.catalog.REGISTRY``) names the loader.
+Every embedder is one record of ``reefclr.registry`` (its input, sample rate, window,
+dimension, weights) and one module here with a ``load(settings, weights, threads)`` function.
+Weights come from an explicit place (never a silent substitute), and embedding runs in
+inference mode. Light: importing this package loads no model library; ``load`` imports the
+embedder's module.
+
+May import: core, the spine, data, features, models.
 """
 
 from __future__ import annotations
@@ -11,24 +14,21 @@ from __future__ import annotations
 import importlib
 
 from reefclr.registry import spec
-from reefclr.embedders.base import Embedder, EncoderEmbedder, MelStats, embed_dataset, sha256_file, waveform_batches
-
-__all__ = ["Embedder", "EncoderEmbedder", "MelStats", "embed_dataset", "sha256_file", "waveform_batches", "load",
-           "load_for_job"]
+from reefclr.settings import Settings
 
 
-def load(name: str, cfg: dict, threads: int = 1) -> Embedder:
-    """Build embedder ``name`` from its config slice (``catalog.params_slice``; for reefclr,
-    ``cfg["weights"]`` is the trained encoder file)."""
+def load(name: str, settings: Settings, weights: str | None = None, threads: int = 1):
+    """Build embedder ``name`` (its registry record's loader); ``weights``: the trained encoder
+    file (weights ``trained``), or None for the configured or standard place."""
     record = spec(name)
     if not record.loader:
         raise ValueError(f"{name} is a classifier trained per test set, not an embedder")
     module, function = record.loader.split(":")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(cfg, threads)
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)(settings, weights, threads)
 
 
-def load_for_job(cfg: dict, weights: list[str], threads: int = 1) -> Embedder:
-    """The embedder of a rule's params slice; ReefCLR's weights are the job's input encoder."""
-    if cfg["name"] == "reefclr":
-        cfg = cfg | {"weights": weights[0]}  # the encoder this workflow trained
-    return load(cfg["name"], cfg, threads)
+def load_for_job(name: str, settings: Settings, inputs: list[str], threads: int = 1):
+    """The embedder of a job; one whose weights this workflow trains reads them from the job's
+    input (the encoder file), any other from the settings or its standard place."""
+    weights = inputs[0] if spec(name).weights == "trained" else settings.embed.weights.get(name)
+    return load(name, settings, weights, threads)

@@ -12,8 +12,10 @@ import torch
 from tqdm import tqdm
 
 from reefclr.data.audio import iter_clips
-from reefclr.features.cache import CachedSet
+from reefclr.features.cachedset import CachedSet
 from reefclr.features.spectrogram import to_image
+from reefclr.registry import spec
+from reefclr.settings import Audio, ModelInput, Settings
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +23,17 @@ META_COLUMNS = ["clip_id", "source", "offset_s", "label", "dataset", "group", "s
 
 
 class Embedder:
-    """``input``: "mel" (cached mel power, batches (B, n_mels, T)) or "waveform" (mono float32
-    at ``sample_rate`` read from the source audio, batches (B, samples)); ``embed`` -> (B, dim)."""
+    """An embedder of the registry (``name``): its record's ``input`` ("mel": cached mel power,
+    batches (B, n_mels, T); "waveform": mono float32 at ``sample_rate`` read from the source
+    audio, batches (B, samples)), ``sample_rate`` and ``dim`` (set here where the config
+    decides them); ``embed`` -> (B, dim)."""
 
-    name = ""
-    input = "mel"
-    sample_rate: int | None = None
     weights_sha256 = ""
-    dim = 0
+
+    def __init__(self, name: str):
+        self.spec = spec(name)
+        self.name, self.input = name, self.spec.input
+        self.sample_rate, self.dim, self.licence = self.spec.sample_rate, self.spec.dim, self.spec.licence
 
     def embed(self, batch) -> np.ndarray:
         raise NotImplementedError
@@ -37,22 +42,22 @@ class Embedder:
 class EncoderEmbedder(Embedder):
     """A CNN encoder on the study's spectrogram image; returns h."""
 
-    def __init__(self, name: str, encoder: torch.nn.Module, dim: int, input_cfg: dict, weights_sha256: str):
-        self.name, self.encoder, self.dim = name, encoder.eval(), dim
-        self.input_cfg, self.weights_sha256 = input_cfg, weights_sha256
+    def __init__(self, name: str, encoder: torch.nn.Module, dim: int, model_input: ModelInput, weights_sha256: str):
+        super().__init__(name)
+        self.encoder, self.dim = encoder.eval(), dim
+        self.model_input, self.weights_sha256 = model_input, weights_sha256
 
     @torch.inference_mode()
     def embed(self, mel: torch.Tensor) -> np.ndarray:
-        x = to_image(mel, self.input_cfg["image_size"], self.input_cfg["scale"])
+        x = to_image(mel, self.model_input.image_size, self.model_input.scale)
         return self.encoder(x).float().cpu().numpy()
 
 
 class MelStats(Embedder):
     """Non-learned baseline: mean and standard deviation of log-mel power per band."""
 
-    name = "mel_stats"
-
     def __init__(self, n_mels: int):
+        super().__init__("mel_stats")
         self.dim = 2 * n_mels
 
     def embed(self, mel: torch.Tensor) -> np.ndarray:
@@ -60,8 +65,8 @@ class MelStats(Embedder):
         return torch.cat([logmel.mean(dim=2), logmel.std(dim=2)], dim=1).numpy()
 
 
-def load_mel_stats(cfg: dict, threads: int = 1) -> MelStats:
-    return MelStats(cfg["n_mels"])
+def load_mel_stats(settings: Settings, weights: str | None = None, threads: int = 1) -> MelStats:
+    return MelStats(settings.spectrogram.n_mels)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -81,14 +86,13 @@ def sha256_tree(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def waveform_batches(index: pd.DataFrame, data_root: str | Path, clip_s: float, channel: int | str, sr: int,
-                     batch_size: int):
+def waveform_batches(index: pd.DataFrame, audio: Audio, sr: int, batch_size: int):
     """(positions, (B, samples)) batches of the clips of ``index``, read from their source
     recordings at ``sr`` (each recording read and resampled once)."""
     positions, waves = [], []
     for source, rows in index.groupby("source", sort=False).indices.items():
         offsets = index["offset_s"].to_numpy()[rows]
-        for i, clip in iter_clips(Path(data_root) / source, offsets, clip_s, sr, channel):
+        for i, clip in iter_clips(Path(audio.data_root) / source, offsets, audio.clip_s, sr, audio.channel):
             positions.append(rows[i])
             waves.append(clip)
             if len(waves) == batch_size:
@@ -98,10 +102,10 @@ def waveform_batches(index: pd.DataFrame, data_root: str | Path, clip_s: float, 
         yield np.array(positions), np.stack(waves)
 
 
-def embed_dataset(embedder: Embedder, data: CachedSet, batch_size: int, audio: dict | None = None) -> pd.DataFrame:
+def embed_dataset(embedder: Embedder, data: CachedSet, batch_size: int, audio: Audio | None = None) -> pd.DataFrame:
     """Embeddings of every clip of ``data`` (manifest columns + e0000.. columns), in its order.
 
-    Waveform embedders read the source audio: ``audio`` = {data_root, clip_s, channel}.
+    Waveform embedders read the source audio (``audio``: the data root, clip length, channel).
     """
     n = len(data)
     vectors = np.zeros((n, embedder.dim), dtype=np.float32)
@@ -109,8 +113,7 @@ def embed_dataset(embedder: Embedder, data: CachedSet, batch_size: int, audio: d
     if embedder.input == "waveform":
         if audio is None:
             raise ValueError(f"{embedder.name} embeds waveforms: the data root, clip length and channel are needed")
-        for pos, waves in waveform_batches(data.index, audio["data_root"], audio["clip_s"], audio["channel"],
-                                           embedder.sample_rate, batch_size):
+        for pos, waves in waveform_batches(data.index, audio, embedder.sample_rate, batch_size):
             vectors[pos] = embedder.embed(waves)
             bar.update(len(pos))
     else:

@@ -14,20 +14,16 @@ import numpy as np
 
 from reefclr.embedders.base import Embedder, sha256_file
 from reefclr.registry import require
+from reefclr.settings import Settings
 
-WINDOW = 144000  # 3 s at 48 kHz
 
 
 class BirdNET(Embedder):
-    name = "birdnet"
-    input = "waveform"
-    sample_rate = 48000
-    dim = 1024
-    licence = "CC BY-NC-SA 4.0"
-
     def __init__(self, weights: str | None, threads: int = 1):
         from ai_edge_litert.interpreter import Interpreter
 
+        super().__init__("birdnet")
+        self.window = self.spec.window
         path = require("birdnet", weights)
         self.weights_sha256 = sha256_file(path)
         with warnings.catch_warnings():  # preserving tensors is what exposes the embedding layer
@@ -45,7 +41,7 @@ class BirdNET(Embedder):
     def embed(self, waves: np.ndarray) -> np.ndarray:
         out = np.empty((len(waves), self.dim), dtype=np.float32)
         for i, wave in enumerate(waves):
-            windows = np.zeros((max(1, -(-len(wave) // WINDOW)), WINDOW), dtype=np.float32)
+            windows = np.zeros((max(1, -(-len(wave) // self.window)), self.window), dtype=np.float32)
             windows.flat[: len(wave)] = wave
             vectors = []
             for window in windows:
@@ -56,5 +52,5 @@ class BirdNET(Embedder):
         return out
 
 
-def load(cfg: dict, threads: int = 1) -> BirdNET:
-    return BirdNET(cfg["weights"], threads)
+def load(settings: Settings, weights: str | None = None, threads: int = 1) -> BirdNET:
+    return BirdNET(weights, threads)

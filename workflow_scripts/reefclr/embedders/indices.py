@@ -15,20 +15,19 @@ import warnings
 import numpy as np
 
 from reefclr.embedders.base import Embedder
+from reefclr.settings import AcousticIndices as AcousticIndicesSettings, Settings
 
 log = logging.getLogger(__name__)
 
 
 class AcousticIndices(Embedder):
-    name = "acoustic_indices"
-    input = "waveform"
-
-    def __init__(self, cfg: dict):
+    def __init__(self, cfg: AcousticIndicesSettings):
         import maad
 
-        self.cfg, self.sample_rate = cfg, cfg["sample_rate"]
+        super().__init__("acoustic_indices")
+        self.cfg, self.sample_rate = cfg, cfg.sample_rate
         nyquist = self.sample_rate / 2
-        self.flim_hi = [min(cfg["flim_mid"][1], nyquist), nyquist]
+        self.flim_hi = [min(cfg.flim_mid[1], nyquist), nyquist]
         self.weights_sha256 = f"scikit-maad-{maad.__version__}"
         self.columns = list(self._indices(np.random.default_rng(0).standard_normal(self.sample_rate)
                                           .astype(np.float32) * 0.01).index)
@@ -38,14 +37,14 @@ class AcousticIndices(Embedder):
         import pandas as pd
         from maad import features, sound
 
-        nperseg = self.cfg["nperseg"]
+        nperseg = self.cfg.nperseg
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             temporal = features.all_temporal_alpha_indices(wave, self.sample_rate)
             sxx, tn, fn, _ = sound.spectrogram(wave, self.sample_rate, nperseg=nperseg, noverlap=nperseg // 2,
                                                mode="psd")
-            spectral, _ = features.all_spectral_alpha_indices(sxx, tn, fn, flim_low=self.cfg["flim_low"],
-                                                              flim_mid=self.cfg["flim_mid"], flim_hi=self.flim_hi)
+            spectral, _ = features.all_spectral_alpha_indices(sxx, tn, fn, flim_low=list(self.cfg.flim_low),
+                                                              flim_mid=list(self.cfg.flim_mid), flim_hi=self.flim_hi)
         return pd.concat([temporal.iloc[0], spectral.iloc[0]])
 
     def embed(self, waves: np.ndarray) -> np.ndarray:
@@ -57,5 +56,5 @@ class AcousticIndices(Embedder):
         return out
 
 
-def load(cfg: dict, threads: int = 1) -> AcousticIndices:
-    return AcousticIndices(cfg["acoustic_indices"])
+def load(settings: Settings, weights: str | None = None, threads: int = 1) -> AcousticIndices:
+    return AcousticIndices(settings.embed.acoustic_indices)

@@ -14,20 +14,19 @@ import numpy as np
 
 from reefclr.embedders.base import Embedder, sha256_tree
 from reefclr.registry import require, spec
+from reefclr.settings import Settings
 from reefclr.embedders.tfhub import tensorflow
 
-WINDOW = 160000  # 5 s at 32 kHz
-DIMS = {"surfperch": 1280, "perch_v2": 1536}
 
 
 class PerchEmbedder(Embedder):
-    input = "waveform"
-    sample_rate = 32000
+    """SurfPerch or Perch 2.0: rate, window and dimension from the embedder's registry record."""
 
     def __init__(self, name: str, weights: str | None, threads: int = 1):
+        super().__init__(name)
         tf = tensorflow(threads)
         path = require(name, weights)
-        self.name, self.dim, self.tf = name, DIMS[name], tf
+        self.tf, self.window = tf, self.spec.window
         model = tf.saved_model.load(str(path))
         if hasattr(model, "infer_tf"):
             self._call = model.infer_tf
@@ -40,7 +39,7 @@ class PerchEmbedder(Embedder):
                              f"not the {spec(name).display} model")
         self.model, self.weights_sha256 = model, sha256_tree(path)
         try:
-            got = self._embed_windows(np.zeros((1, WINDOW), np.float32)).shape
+            got = self._embed_windows(np.zeros((1, self.window), np.float32)).shape
         except Exception as error:  # TensorFlow's errors on a model of another signature
             got = f"an error ({type(error).__name__})"
         if got != (1, self.dim):
@@ -53,12 +52,16 @@ class PerchEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32).reshape(len(windows), -1)
 
     def embed(self, waves: np.ndarray) -> np.ndarray:
-        n_windows = max(1, -(-waves.shape[1] // WINDOW))
-        windows = np.zeros((len(waves), n_windows * WINDOW), dtype=np.float32)
+        n_windows = max(1, -(-waves.shape[1] // self.window))
+        windows = np.zeros((len(waves), n_windows * self.window), dtype=np.float32)
         windows[:, : waves.shape[1]] = waves
-        vectors = self._embed_windows(windows.reshape(-1, WINDOW))
+        vectors = self._embed_windows(windows.reshape(-1, self.window))
         return vectors.reshape(len(waves), n_windows, self.dim).mean(axis=1)
 
 
-def load(cfg: dict, threads: int = 1) -> PerchEmbedder:
-    return PerchEmbedder(cfg["name"], cfg["weights"], threads)
+def load_surfperch(settings: Settings, weights: str | None = None, threads: int = 1) -> PerchEmbedder:
+    return PerchEmbedder("surfperch", weights, threads)
+
+
+def load_perch_v2(settings: Settings, weights: str | None = None, threads: int = 1) -> PerchEmbedder:
+    return PerchEmbedder("perch_v2", weights, threads)

@@ -14,6 +14,7 @@ import numpy as np
 
 from reefclr.embedders.base import Embedder, sha256_tree
 from reefclr.registry import require
+from reefclr.settings import Settings
 
 VGGISH_PAD = 280  # samples: 1.92 s at 16 kHz + 280 = 31000 = room for two VGGish examples
 
@@ -31,27 +32,42 @@ def tensorflow(threads: int):
 
 
 class HubEmbedder(Embedder):
-    input = "waveform"
-    sample_rate = 16000
+    """A TF-Hub SavedModel on waveforms at its record's rate; frames averaged per clip."""
 
     def __init__(self, name: str, handle: str | None, threads: int = 1):
+        super().__init__(name)
         tensorflow(threads)
         import tensorflow_hub as hub
 
         path = require(name, handle)
-        self.name, self.model, self.weights_sha256 = name, hub.load(str(path)), sha256_tree(path)
-        self.dim = 128 if name == "vggish" else 1024
+        self.model, self.weights_sha256 = hub.load(str(path)), sha256_tree(path)
+
+    def frames(self, wave: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
     def embed(self, waves: np.ndarray) -> np.ndarray:
         out = np.empty((len(waves), self.dim), dtype=np.float32)
         for i, wave in enumerate(waves):
-            if self.name == "vggish":
-                frames = self.model(np.concatenate([wave, np.zeros(VGGISH_PAD, np.float32)]))
-            else:
-                _, frames, _ = self.model(wave)
-            out[i] = np.asarray(frames).mean(axis=0)
+            out[i] = np.asarray(self.frames(wave)).mean(axis=0)
         return out
 
 
-def load(cfg: dict, threads: int = 1) -> HubEmbedder:
-    return HubEmbedder(cfg["name"], cfg["weights"], threads)
+class VGGish(HubEmbedder):
+    """VGGish as the study ran it: 280 zeros appended so that a 1.92 s clip holds two frames."""
+
+    def frames(self, wave: np.ndarray) -> np.ndarray:
+        return self.model(np.concatenate([wave, np.zeros(VGGISH_PAD, np.float32)]))
+
+
+class YAMNet(HubEmbedder):
+    def frames(self, wave: np.ndarray) -> np.ndarray:
+        _, embeddings, _ = self.model(wave)
+        return embeddings
+
+
+def load_vggish(settings: Settings, weights: str | None = None, threads: int = 1) -> VGGish:
+    return VGGish("vggish", weights, threads)
+
+
+def load_yamnet(settings: Settings, weights: str | None = None, threads: int = 1) -> YAMNet:
+    return YAMNet("yamnet", weights, threads)

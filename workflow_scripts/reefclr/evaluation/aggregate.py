@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reefclr.registry import REGISTRY
+from reefclr.registry import display_name
 
 RF_COLUMNS = ["Test Accuracy", "Test Precision", "Test Recall", "Test F1",
               "Train Accuracy", "Train Precision", "Train Recall", "Train F1", "Embedding", "Location"]
@@ -17,10 +17,6 @@ CHISQ_COLUMNS = ["Category", "Location", "Num_Clusters", "Chi2_Stat", "P_Value"]
 def location(dataset_id: str) -> str:
     """The study's Location column: the test-set id without its ``test_`` prefix."""
     return dataset_id.removeprefix("test_")
-
-
-def display_name(embedder: str) -> str:
-    return REGISTRY[embedder].display if embedder in REGISTRY else embedder
 
 
 def read_records(paths: list[str | Path]) -> list[dict]:

@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 log = logging.getLogger(__name__)
 
 from reefclr.evaluation.splits import repeated_splits
+from reefclr.settings import Evaluation, Logreg, RandomForest
 from reefclr.evaluation.stats import bounded_interval, corrected_p_value, holm
 from reefclr.core import vectors
 
@@ -45,15 +46,15 @@ def classification_scores(y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndar
     return out | {f"f1[{c}]": float(v) for c, v in zip(classes, per_class)}
 
 
-def make_probe(name: str, cfg: dict, seed: int):
+def make_probe(name: str, cfg: RandomForest | Logreg, seed: int):
     if name == "rf":
-        return RandomForestClassifier(n_estimators=cfg["n_estimators"], random_state=seed)
+        return RandomForestClassifier(n_estimators=cfg.n_estimators, random_state=seed)
     if name == "logreg":
-        return make_pipeline(StandardScaler(), LogisticRegression(C=cfg["C"], max_iter=cfg["max_iter"]))
+        return make_pipeline(StandardScaler(), LogisticRegression(C=cfg.C, max_iter=cfg.max_iter))
     raise ValueError(f"unknown probe {name!r}; known: rf, logreg")
 
 
-def probe_scores(x: np.ndarray, labels: np.ndarray, splits, probe: str, cfg: dict,
+def probe_scores(x: np.ndarray, labels: np.ndarray, splits, probe: str, cfg: RandomForest | Logreg,
                  seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     """Scores of ``probe`` on every split (long rows: metric, repeat, value) and the
     confusion matrix summed over repeats (rows: true class, columns: predicted)."""
@@ -70,38 +71,37 @@ def probe_scores(x: np.ndarray, labels: np.ndarray, splits, probe: str, cfg: dic
     return pd.DataFrame(rows), confusion
 
 
-def run_probe(table: pd.DataFrame, probe: str, cfg: dict, grouping: str = "recording"
+def run_probe(table: pd.DataFrame, probe: str, evaluation: Evaluation, embedder: str, grouping: str = "recording"
               ) -> tuple[pd.DataFrame, dict | None]:
     """One embedder x test set: long rows (``COLUMNS``) of ``probe`` (rf, logreg or fewshot)
     on the grouped splits, and its confusion matrix summed over splits (``{"classes",
     "matrix"}``, rows true, columns predicted; none for fewshot). ``grouping`` names how the
     manifest's groups were made (``reefclr.grouping``)."""
     x, labels = vectors.matrix(table), table["label"].to_numpy().astype(str)
-    g = cfg["grouped"]
-    split_set = repeated_splits(labels, table["group"].to_numpy().astype(str), g["repeats"], g["test_fraction"],
-                                g["seed"])
-    if split_set.distinct < g["repeats"]:
-        log.warning("%d distinct grouped splits (of %d repeats asked)%s", split_set.distinct, g["repeats"],
+    g = evaluation.grouped
+    split_set = repeated_splits(labels, table["group"].to_numpy().astype(str), g.repeats, g.test_fraction, g.seed)
+    if split_set.distinct < g.repeats:
+        log.warning("%d distinct grouped splits (of %d repeats asked)%s", split_set.distinct, g.repeats,
                     ": every valid split used once" if split_set.exhaustive else "")
     confusion = None
     if probe == "fewshot":
-        rows = few_shot(x, labels, split_set.splits, cfg["fewshot"]["shots"], cfg["logreg"], g["seed"])
+        rows = few_shot(x, labels, split_set.splits, list(evaluation.fewshot.shots), evaluation.logreg, g.seed)
         sizes = [dict(protocol="fewshot", metric=m, repeat=r, value=float(len(side)))
                  for r, split in enumerate(split_set.splits) for m, side in zip(SIZES, split)]
         rows = pd.concat([rows, pd.DataFrame(sizes)], ignore_index=True)
     else:
-        rows, matrix = probe_scores(x, labels, split_set.splits, probe, cfg[probe], g["seed"])
+        rows, matrix = probe_scores(x, labels, split_set.splits, probe, getattr(evaluation, probe), g.seed)
         rows.insert(0, "protocol", f"{probe}_grouped")
         confusion = {"classes": np.unique(labels).tolist(), "matrix": matrix.tolist()}
     rows.insert(0, "dataset", table["dataset"].iloc[0])
-    rows.insert(0, "embedder", cfg["embedder"])
+    rows.insert(0, "embedder", embedder)
     rows["grouping"] = grouping
     rows["splits"] = split_set.distinct
     rows["exhaustive"] = split_set.exhaustive
     return rows[COLUMNS], confusion
 
 
-def few_shot(x: np.ndarray, labels: np.ndarray, splits, shots: list[int], cfg: dict, seed: int) -> pd.DataFrame:
+def few_shot(x: np.ndarray, labels: np.ndarray, splits, shots: list[int], cfg: Logreg, seed: int) -> pd.DataFrame:
     """Logistic regression on k labelled clips per class from each split's training side,
     scored on its test side (macro-F1 and one-vs-rest macro ROC-AUC, one draw per split).
     Every k is scored on the same splits: a k above some split's smallest class is left out."""

@@ -25,6 +25,7 @@ from sklearn.model_selection import train_test_split
 
 from reefclr.evaluation.metrics import weighted_scores
 from reefclr.evaluation.splits import stratified_subsample
+from reefclr.settings import Cluster, RandomForest, Umap, Umap2d
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,11 @@ def study_order(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("entry", kind="stable").reset_index(drop=True)
 
 
-def random_forest(x: np.ndarray, y: np.ndarray, cfg: dict, n_jobs: int = 1) -> dict:
+def random_forest(x: np.ndarray, y: np.ndarray, cfg: RandomForest, n_jobs: int = 1) -> dict:
     """The study's RF protocol; returns train_* and test_* scores and split sizes."""
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=cfg["test_size"], stratify=y,
-                                              random_state=cfg["random_state"])
-    rf = RandomForestClassifier(n_estimators=cfg["n_estimators"], random_state=cfg["random_state"], n_jobs=n_jobs)
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=cfg.test_size, stratify=y,
+                                              random_state=cfg.random_state)
+    rf = RandomForestClassifier(n_estimators=cfg.n_estimators, random_state=cfg.random_state, n_jobs=n_jobs)
     rf.fit(x_tr, y_tr)
     out = {f"test_{k}": v for k, v in weighted_scores(y_te, rf.predict(x_te)).items()}
     out |= {f"train_{k}": v for k, v in weighted_scores(y_tr, rf.predict(x_tr)).items()}
@@ -65,16 +66,16 @@ def import_umap():
     return umap
 
 
-def umap_embed(x: np.ndarray, cfg: dict) -> np.ndarray:
+def umap_embed(x: np.ndarray, cfg: Umap | Umap2d) -> np.ndarray:
     """UMAP with n_neighbors capped below the number of points (logged)."""
     umap = import_umap()
 
-    n_neighbors = cfg["n_neighbors"]
+    n_neighbors = cfg.n_neighbors
     if n_neighbors >= len(x):
         log.warning("n_neighbors %d >= %d points; using %d", n_neighbors, len(x), len(x) - 1)
         n_neighbors = len(x) - 1
-    reducer = umap.UMAP(n_components=cfg["n_components"], n_neighbors=n_neighbors, min_dist=cfg["min_dist"],
-                        metric=cfg["metric"], random_state=cfg["random_state"])
+    reducer = umap.UMAP(n_components=cfg.n_components, n_neighbors=n_neighbors, min_dist=cfg.min_dist,
+                        metric=cfg.metric, random_state=cfg.random_state)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="n_jobs value .* overridden")
         return reducer.fit_transform(x).astype(np.float32)
@@ -131,23 +132,23 @@ def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, 
     return float((1 + hits) / (1 + permutations))
 
 
-def cluster_assignments(x: np.ndarray, y: np.ndarray, cfg: dict) -> tuple[np.ndarray, np.ndarray, bool]:
+def cluster_assignments(x: np.ndarray, y: np.ndarray, cfg: Cluster) -> tuple[np.ndarray, np.ndarray, bool]:
     """UMAP -> affinity propagation: (positions clustered, their clusters, converged). Above
     ``max_points`` clips, a class-stratified subsample is clustered."""
     keep = np.arange(len(y))
-    if len(y) > cfg["max_points"]:
-        keep = stratified_subsample(y, cfg["max_points"], cfg["random_state"])
+    if len(y) > cfg.max_points:
+        keep = stratified_subsample(y, cfg.max_points, cfg.random_state)
         log.warning("clustering a class-stratified subsample of %d of %d clips (evaluation.cluster.max_points)",
                     len(keep), len(y))
-    reduced = umap_embed(x[keep], cfg["umap"])
-    ap = AffinityPropagation(damping=cfg["damping"], max_iter=cfg["max_iter"], random_state=cfg["random_state"])
+    reduced = umap_embed(x[keep], cfg.umap)
+    ap = AffinityPropagation(damping=cfg.damping, max_iter=cfg.max_iter, random_state=cfg.random_state)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clusters = ap.fit_predict(reduced)
     return keep, clusters, not any("did not converge" in str(w.message) for w in caught)
 
 
-def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict, assigned: tuple | None = None) -> dict:
+def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: Cluster, assigned: tuple | None = None) -> dict:
     """Chi-square, Cramer's V, AMI, ARI, homogeneity, completeness of the clusters
     (``assigned``: the output of ``cluster_assignments``, computed when not given)."""
     from scipy.stats import chi2_contingency
@@ -163,7 +164,7 @@ def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: dict, assigned: tuple | No
         chi2, p, dof = 0.0, 1.0, 0
     homogeneity, completeness, _ = homogeneity_completeness_v_measure(y, clusters)
     return dict(num_clusters=n_clusters, chi2_stat=float(chi2), p_value=float(p), dof=int(dof),
-                p_permutation=permutation_p_value(clusters, y, cfg["permutations"], cfg["random_state"]),
+                p_permutation=permutation_p_value(clusters, y, cfg.permutations, cfg.random_state),
                 **expected_count_check(table), cramers_v=cramers_v(table, chi2),
                 cramers_v_corrected=cramers_v_corrected(table, chi2),
                 ami=float(adjusted_mutual_info_score(y, clusters)),

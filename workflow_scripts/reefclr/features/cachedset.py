@@ -18,6 +18,7 @@ class CachedSet:
     index: pd.DataFrame
     mels: list[np.ndarray]
     waves: list[np.ndarray]
+    dirs: list[str]
 
     @classmethod
     def open(cls, shard_dirs: list[str | Path]) -> "CachedSet":
@@ -31,7 +32,7 @@ class CachedSet:
             if len(idx) != len(mels[-1]):
                 raise ValueError(f"{d}: index has {len(idx)} rows but mel.npy {len(mels[-1])}")
         index = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        return cls(index, mels, waves)
+        return cls(index, mels, waves, [str(d) for d in shard_dirs])
 
     def __len__(self) -> int:
         return len(self.index)

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from reefclr.settings import Spectrogram
+
 
 @lru_cache(maxsize=8)
 def mel_basis(sample_rate: int, n_fft: int, n_mels: int) -> np.ndarray:
@@ -38,8 +40,8 @@ class MelSpectrogram(torch.nn.Module):
         self.register_buffer("basis", torch.from_numpy(mel_basis(sample_rate, n_fft, n_mels)))
 
     @classmethod
-    def from_config(cls, cfg: dict) -> "MelSpectrogram":
-        return cls(cfg["sample_rate"], cfg["n_fft"], cfg["hop_length"], cfg["win_length"], cfg["n_mels"])
+    def from_settings(cls, s: Spectrogram) -> "MelSpectrogram":
+        return cls(s.sample_rate, s.n_fft, s.hop_length, s.win_length, s.n_mels)
 
     def forward(self, wave: torch.Tensor) -> torch.Tensor:
         spec = torch.stft(

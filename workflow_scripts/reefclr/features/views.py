@@ -15,14 +15,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from reefclr.features.augment import DeviceViews, random_resized_crop, white_noise_mel_power
-from reefclr.features.cache import CachedSet
-from reefclr.training.distributed import Group
+from reefclr.features.cachedset import CachedSet
+from reefclr.core.processes import Group
 from reefclr.features.spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
+from reefclr.settings import ModelInput, Pretrain, Spectrogram
 
 
 def batch_indices(step: int, n_items: int, batch: int, seed: int) -> np.ndarray:
@@ -61,32 +63,41 @@ def seed_clip(seed: int, step: int, position: int, view: int) -> None:
     np.random.seed(int(b))
 
 
+@dataclass(frozen=True)
+class ViewSettings:
+    """What the views of a pretraining run depend on."""
+
+    pretrain: Pretrain
+    spectrogram: Spectrogram
+    model_input: ModelInput
+    seed: int
+
+
 class WaveformSteps(torch.utils.data.Dataset):
     """Item ``step``: (2, b, samples), both augmented waveform views of this process's b
     clips of that step. Opens the cache lazily, once per worker."""
 
-    def __init__(self, shard_dirs: list[str], batch: int, seed: int, spec_cfg: dict, p: float, method: str,
-                 group: Group, noise_p: float | None = None):
-        self.shard_dirs, self.batch, self.seed, self.spec_cfg = shard_dirs, batch, seed, spec_cfg
-        self.p, self.method, self.group, self.noise_p = p, method, group, noise_p
+    def __init__(self, shard_dirs: list[str], batch: int, settings: ViewSettings, group: Group):
+        self.shard_dirs, self.batch, self.settings, self.group = shard_dirs, batch, settings, group
         self._data: CachedSet | None = None
 
     def __len__(self) -> int:
         return 2**62
 
     def __getitem__(self, step: int) -> torch.Tensor:
+        p, seed = self.settings.pretrain, self.settings.seed
         if self._data is None:
             self._data = CachedSet.open(self.shard_dirs)
-            self._augment = study_augment(self.p, self.method, self.noise_p)
+            self._augment = study_augment(p.augment_p, p.waveform_method, p.noise_p)
         local = self.batch // self.group.world
         first = self.group.rank * local
-        idx = batch_indices(step, len(self._data), self.batch, self.seed)[first : first + local]
+        idx = batch_indices(step, len(self._data), self.batch, seed)[first : first + local]
         waves = self._data.wave(idx)
-        sr = self.spec_cfg["sample_rate"]
+        sr = self.settings.spectrogram.sample_rate
         out = np.empty((2, *waves.shape), dtype=np.float32)
         for view in range(2):
             for i, wave in enumerate(waves):
-                seed_clip(self.seed, step, first + i, view)
+                seed_clip(seed, step, first + i, view)
                 out[view, i] = self._augment(wave, sample_rate=sr)
         return torch.from_numpy(out)
 
@@ -95,26 +106,32 @@ def _worker_init(_: int) -> None:
     torch.set_num_threads(1)
 
 
+def device_views(spectrogram: Spectrogram, model_input: ModelInput, p: float, min_scale: float,
+                 crop: bool = True) -> DeviceViews:
+    """Batched views from the cached mel (white noise added as its expected mel power)."""
+    window = torch.hann_window(spectrogram.win_length, periodic=True)
+    basis = torch.from_numpy(mel_basis(spectrogram.sample_rate, spectrogram.n_fft, spectrogram.n_mels))
+    return DeviceViews(white_noise_mel_power(basis, window), model_input.image_size, model_input.scale, p,
+                       min_scale, crop=crop)
+
+
 class ViewSource:
     """Yields (step, view0, view1, seconds waited) with this process's (b, 3, S, S) views."""
 
-    def __init__(self, kind: str, shard_dirs: list[str], data: CachedSet, batch: int, seed: int, cfg: dict,
-                 spec_cfg: dict, input_cfg: dict, group: Group, device: torch.device):
-        self.kind, self.data, self.batch, self.seed = kind, data, batch, seed
+    def __init__(self, data: CachedSet, batch: int, settings: ViewSettings, group: Group, device: torch.device):
+        p = settings.pretrain
+        self.kind, self.data, self.batch, self.seed = p.views, data, batch, settings.seed
         self.group, self.device = group, device
-        self.image_size, self.scale = input_cfg["image_size"], input_cfg["scale"]
-        self.min_scale, self.workers, self.crop = cfg["crop_min_scale"], cfg["workers"], cfg["crop"]
-        if kind == "device":
-            window = torch.hann_window(spec_cfg["win_length"], periodic=True)
-            basis = torch.from_numpy(mel_basis(spec_cfg["sample_rate"], spec_cfg["n_fft"], spec_cfg["n_mels"]))
-            self.views = DeviceViews(white_noise_mel_power(basis, window), self.image_size, self.scale,
-                                     cfg["augment_p"], self.min_scale, crop=self.crop)
-        elif kind == "waveform":
-            self.melspec = MelSpectrogram.from_config(spec_cfg).to(device)
-            self.steps_data = WaveformSteps(shard_dirs, batch, seed, spec_cfg, cfg["augment_p"],
-                                            cfg["waveform_method"], group, cfg["noise_p"])
+        self.image_size, self.scale = settings.model_input.image_size, settings.model_input.scale
+        self.min_scale, self.workers, self.crop = p.crop_min_scale, p.workers, p.crop
+        if p.views == "device":
+            self.views = device_views(settings.spectrogram, settings.model_input, p.augment_p, p.crop_min_scale,
+                                      crop=p.crop)
+        elif p.views == "waveform":
+            self.melspec = MelSpectrogram.from_settings(settings.spectrogram).to(device)
+            self.steps_data = WaveformSteps(data.dirs, batch, settings, group)
         else:
-            raise ValueError(f"unknown pretrain.views {kind!r}; known: device, waveform")
+            raise ValueError(f"unknown pretrain.views {p.views!r}; known: device, waveform")
 
     def iterate(self, start: int, end: int) -> Iterator[tuple[int, torch.Tensor, torch.Tensor, float]]:
         if self.kind == "device":

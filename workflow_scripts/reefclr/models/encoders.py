@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -86,3 +87,13 @@ def simclr_init_(module: nn.Module) -> None:
             nn.init.normal_(m.weight, std=0.01)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
+
+
+def imagenet_resnet50(weights: str | Path) -> torch.nn.Module:
+    """torchvision ResNet50 with the IMAGENET1K_V1 state dict at ``weights``, fc removed (2048-d)."""
+    import torchvision
+
+    net = torchvision.models.resnet50(weights=None)
+    net.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    net.fc = torch.nn.Identity()
+    return net

@@ -180,6 +180,9 @@ def panel(dataset: str, table: pd.DataFrame, embedders: list[str], n_total: int,
     return TabPanel(child=column(header, row(*selects, colour), legend, row(*plots)), title=dataset)
 
 
+TITLE = "ReefCLR explorer: look and listen"
+
+
 def write_page(panels: list, path: str, title: str, notes: str) -> None:
     """Every test set's tab in one standalone HTML file with Bokeh's JavaScript inline."""
     from bokeh.embed import file_html

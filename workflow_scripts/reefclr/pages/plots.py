@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,7 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from reefclr.evaluation.aggregate import display_name, location
+from reefclr.evaluation.aggregate import location
+from reefclr.registry import display_name
 
 
 def _save(fig, path, dpi: int) -> None:
@@ -62,9 +65,20 @@ def umap_grid(coords: dict[tuple[str, str], pd.DataFrame], embedders: list[str],
     _save(fig, path, dpi)
 
 
-def grouped_bars(table: pd.DataFrame, value: str, group: str, embedders: list[str], path, ylabel: str, title: str,
-                 dpi: int = 150, log: bool = False) -> None:
-    """Bars of ``value`` by Location, one bar per ``group`` (embedder display name), in config order."""
+@dataclass(frozen=True)
+class Bars:
+    """A bar chart by Location: the column of ``value`` per ``group`` (an embedder's display name)."""
+
+    value: str
+    group: str
+    ylabel: str
+    title: str
+    log: bool = False
+
+
+def grouped_bars(table: pd.DataFrame, bars: Bars, embedders: list[str], path, dpi: int = 150) -> None:
+    """Bars of ``bars.value`` by Location, one bar per embedder, in config order."""
+    value, group, ylabel, title, log = bars.value, bars.group, bars.ylabel, bars.title, bars.log
     locs = sorted(table["Location"].unique())
     colours = embedder_colours(embedders)
     groups = [g for g in colours if g in set(table[group])]

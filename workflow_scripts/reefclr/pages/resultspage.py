@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import base64
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from reefclr.evaluation.aggregate import display_name
+from reefclr.registry import display_name
 
 HEADLINE = ("rf_grouped", "macro_f1")  # the study's classifier, on grouped splits
 PROBE_NAMES = {"rf_grouped": "random forest, grouped splits", "logreg_grouped": "linear probe, grouped splits"}
@@ -72,9 +73,26 @@ def _image(path: str | Path) -> str:
     return f"<img src='data:image/png;base64,{data}' alt='{html.escape(Path(path).stem)}'>"
 
 
-def page(summary: pd.DataFrame, paired: pd.DataFrame, rf: pd.DataFrame, chisq: pd.DataFrame,
-         figures: list[str | Path], title: str, notice: str = "") -> str:
+@dataclass(frozen=True)
+class Tables:
+    """The tables the page reads: grouped summary, paired differences, the study's two."""
+
+    summary: pd.DataFrame
+    paired: pd.DataFrame
+    rf: pd.DataFrame
+    chisq: pd.DataFrame
+
+    @classmethod
+    def read(cls, summary, paired, rf, chisq) -> "Tables":
+        return cls(*(pd.read_csv(p) for p in (summary, paired, rf, chisq)))
+
+
+TITLE = "ReefCLR: which embedding tells these reef sounds apart"
+
+
+def page(tables: Tables, figures: list[str | Path], title: str = TITLE, notice: str = "") -> str:
     """The whole page as HTML text."""
+    summary, paired, rf, chisq = tables.summary, tables.paired, tables.rf, tables.chisq
     headline = summary[summary["metric"] == "macro_f1"]
     headline = headline[headline["protocol"].isin(["rf_grouped", "logreg_grouped"])].copy()
     headline["embedder"] = headline["embedder"].map(display_name)

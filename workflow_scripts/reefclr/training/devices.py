@@ -55,9 +55,9 @@ def compile_model(net: torch.nn.Module, device: torch.device) -> torch.nn.Module
     return torch.compile(net)
 
 
-def uses_bf16(cfg: dict, device: torch.device) -> bool:
+def uses_bf16(precision: str, device: torch.device) -> bool:
     """bf16 autocast: ``precision`` bf16, or ``auto`` on CUDA."""
-    return cfg["precision"] == "bf16" or (cfg["precision"] == "auto" and device.type == "cuda")
+    return precision == "bf16" or (precision == "auto" and device.type == "cuda")
 
 
 def _supported(capability: tuple[int, int], archs: list[str]) -> bool:

@@ -16,8 +16,9 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from reefclr.features.cache import CachedSet
+from reefclr.features.cachedset import CachedSet
 from reefclr.features.spectrogram import to_image
+from reefclr.settings import ModelInput
 
 log = logging.getLogger(__name__)
 MIN_CLIPS = 5  # per class: at least one on each side of the 80/20 split
@@ -34,17 +35,17 @@ def knn_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, t
 class KnnProbe:
     """Embeds the clips of ``shard_dirs`` with an encoder and scores them by k-NN."""
 
-    def __init__(self, data: CachedSet, keep: np.ndarray, input_cfg: dict, k: int, seed: int,
+    def __init__(self, data: CachedSet, keep: np.ndarray, model_input: ModelInput, k: int, seed: int,
                  batch_size: int = 64):
         labels = data.index["label"].to_numpy().astype(str)[keep]
         self.mel = data.mel(keep)
         self.labels = labels
         self.train, self.test = train_test_split(np.arange(len(labels)), test_size=0.2, stratify=labels,
                                                  random_state=seed)
-        self.input_cfg, self.k, self.batch_size = input_cfg, k, batch_size
+        self.model_input, self.k, self.batch_size = model_input, k, batch_size
 
     @classmethod
-    def make(cls, shard_dirs: list[str], input_cfg: dict, k: int, seed: int) -> tuple["KnnProbe | None", str]:
+    def make(cls, shard_dirs: list[str], model_input: ModelInput, k: int, seed: int) -> tuple["KnnProbe | None", str]:
         """The probe on the classes of ``shard_dirs`` with at least ``MIN_CLIPS`` clips, and a
         note of what was left out; (None, why) when fewer than two classes remain."""
         data = CachedSet.open(shard_dirs)
@@ -60,7 +61,7 @@ class KnnProbe:
             return None, why
         if note:
             log.warning("k-NN check: %s", note)
-        return cls(data, np.flatnonzero(np.isin(labels, usable)), input_cfg, k, seed), note
+        return cls(data, np.flatnonzero(np.isin(labels, usable)), model_input, k, seed), note
 
     @torch.inference_mode()
     def __call__(self, encoder: torch.nn.Module, device: torch.device) -> float:
@@ -69,7 +70,7 @@ class KnnProbe:
         chunks = []
         for start in range(0, len(self.mel), self.batch_size):
             mel = torch.from_numpy(self.mel[start : start + self.batch_size]).to(device)
-            x = to_image(mel, self.input_cfg["image_size"], self.input_cfg["scale"])
+            x = to_image(mel, self.model_input.image_size, self.model_input.scale)
             chunks.append(encoder(x).float().cpu().numpy())
         encoder.train(was_training)
         h = np.concatenate(chunks)

@@ -9,6 +9,7 @@ not (on CPU). A checkpoint resumes only a run of the same settings (``run_hash``
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -26,14 +27,15 @@ from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from reefclr.core.atomic import atomic_path, write_json
-from reefclr.features.cache import CachedSet
+from reefclr.features.cachedset import CachedSet
 from reefclr.training.devices import check_cuda, compile_model, memory_format, pick_device, uses_bf16
 from reefclr.training.distributed import convert_batchnorm, gather, init_from_env, shutdown
 from reefclr.training.knn import KnnProbe
 from reefclr.models.encoders import EncoderArgs
 from reefclr.models.simclr import SimCLR, nt_xent
 from reefclr.training.optim import LARS, param_groups, warmup_cosine
-from reefclr.features.views import ViewSource
+from reefclr.features.views import ViewSettings, ViewSource
+from reefclr.settings import ModelInput, Pretrain, Spectrogram
 
 log = logging.getLogger(__name__)
 
@@ -45,41 +47,62 @@ class TrainResult:
     sessions: list[dict] = field(default_factory=list)
 
 
-def pretrain(
-    shard_dirs: list[str],
-    cfg: dict,
-    spec_cfg: dict,
-    input_cfg: dict,
-    seed: int,
-    checkpoint_path: str,
-    run_hash: str,
-    threads: int = 1,
-    knn_shard_dirs: list[str] | None = None,
-    stop_after: int | None = None,
-) -> TrainResult:
-    """Train SimCLR on the cache of ``shard_dirs``; the final state is also the checkpoint.
+@dataclass(frozen=True)
+class PretrainJob:
+    """One pretraining run: its cache, its settings, its checkpoint and the run it belongs to.
+    A JSON file of it starts each data-parallel process (``python -m reefclr.training.train``)."""
 
-    ``cfg`` is the ``pretrain`` config slice; ``knn_shard_dirs`` a labelled set for the online
-    k-NN check; ``stop_after`` ends the loop early (tests). Under ``torchrun`` each process
-    trains on its slice of every global batch; only rank 0 writes.
+    shard_dirs: tuple[str, ...]
+    views: ViewSettings
+    checkpoint: str
+    run_hash: str
+    threads: int = 1
+    knn_shard_dirs: tuple[str, ...] = ()
+
+    @property
+    def pretrain(self) -> Pretrain:
+        return self.views.pretrain
+
+    def to_json(self) -> dict:
+        v = self.views
+        return dict(shard_dirs=list(self.shard_dirs), checkpoint=self.checkpoint, run_hash=self.run_hash,
+                    threads=self.threads, knn_shard_dirs=list(self.knn_shard_dirs), seed=v.seed,
+                    pretrain=v.pretrain.to_dict(), spectrogram=v.spectrogram.to_dict(),
+                    model_input=v.model_input.to_dict())
+
+    @classmethod
+    def from_json(cls, d: dict) -> "PretrainJob":
+        views = ViewSettings(Pretrain.from_config(d["pretrain"]), Spectrogram.from_config(d["spectrogram"]),
+                             ModelInput.from_config(d["model_input"]), d["seed"])
+        return cls(tuple(d["shard_dirs"]), views, d["checkpoint"], d["run_hash"], d["threads"],
+                   tuple(d["knn_shard_dirs"]))
+
+
+def pretrain(job: PretrainJob, stop_after: int | None = None) -> TrainResult:
+    """Train SimCLR on the cache of ``job.shard_dirs``; the final state is also the checkpoint.
+
+    ``job.knn_shard_dirs``: a labelled set for the online k-NN check; ``stop_after`` ends the
+    loop early (tests). Under ``torchrun`` each process trains on its slice of every global
+    batch; only rank 0 writes.
     """
-    torch.set_num_threads(max(1, threads))
+    cfg, seed = job.pretrain, job.views.seed
+    torch.set_num_threads(max(1, job.threads))
     torch.manual_seed(seed)
     random.seed(seed)
-    device = pick_device(cfg["device"])
+    device = pick_device(cfg.device)
     if device.type == "cuda":
-        check_cuda(int(os.environ.get("WORLD_SIZE", "1")), uses_bf16(cfg, device))
+        check_cuda(int(os.environ.get("WORLD_SIZE", "1")), uses_bf16(cfg.precision, device))
     group = init_from_env(device.type)
     if device.type == "cuda" and group.world > 1:
         device = torch.device("cuda", group.local_rank)
         torch.cuda.set_device(device)
-    data = CachedSet.open(shard_dirs)
-    batch = _global_batch(cfg["batch_size"], len(data), group.world)
-    model = SimCLR(EncoderArgs(cfg["encoder"], cfg["width"]), cfg["projection_dim"], cfg["init"])
-    opt = LARS(param_groups(model, cfg["weight_decay"]), lr=cfg["lr"], momentum=cfg["momentum"],
-               trust_coefficient=cfg["trust_coefficient"])
-    ckpt_path = Path(checkpoint_path)
-    start, history, sessions = _resume(ckpt_path, run_hash, model, opt)
+    data = CachedSet.open(list(job.shard_dirs))
+    batch = _global_batch(cfg.batch_size, len(data), group.world)
+    model = SimCLR(EncoderArgs(cfg.encoder, cfg.width), cfg.projection_dim, cfg.init)
+    opt = LARS(param_groups(model, cfg.weight_decay), lr=cfg.lr, momentum=cfg.momentum,
+               trust_coefficient=cfg.trust_coefficient)
+    ckpt_path = Path(job.checkpoint)
+    start, history, sessions = _resume(ckpt_path, job.run_hash, model, opt)
     model.to(device)
     _move_optimizer_state(opt, device)
     cuda = device.type == "cuda"
@@ -90,16 +113,16 @@ def pretrain(
         net = DistributedDataParallel(convert_batchnorm(model, batchnorm_kind(cfg, device)),
                                       device_ids=[device.index] if cuda else None,
                                       forward_sync_buffers=False)  # global batch norm keeps ranks equal
-    if cfg["compile"]:
+    if cfg.compile:
         net = compile_model(net, device)
-    bf16 = uses_bf16(cfg, device)
+    bf16 = uses_bf16(cfg.precision, device)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
-    source = ViewSource(cfg["views"], shard_dirs, data, batch, seed, cfg, spec_cfg, input_cfg, group, device)
+    source = ViewSource(data, batch, job.views, group, device)
     knn, knn_note = None, ""
-    if knn_shard_dirs and group.main:
-        knn, knn_note = KnnProbe.make(knn_shard_dirs, input_cfg, cfg["knn"]["k"], seed)
-    steps = cfg["steps"]  # the learning-rate schedule's length
-    end = steps if cfg["export_step"] is None else min(steps, cfg["export_step"])
+    if job.knn_shard_dirs and group.main:
+        knn, knn_note = KnnProbe.make(list(job.knn_shard_dirs), job.views.model_input, cfg.knn.k, seed)
+    steps = cfg.steps  # the learning-rate schedule's length
+    end = steps if cfg.export_step is None else min(steps, cfg.export_step)
     end = end if stop_after is None else min(end, stop_after)
     session = dict(device=str(device), processes=group.world, precision="bf16" if bf16 else "fp32",
                    start_step=start, end_step=start, wall_s=0.0, knn_check=knn_note or ("on" if knn else "off"))
@@ -110,13 +133,13 @@ def pretrain(
     t_step = time.perf_counter()
     for step, x0, x1, waited in source.iterate(start, end):
         x = torch.cat([x0, x1]).contiguous(memory_format=layout)  # (2b, 3, S, S): view 0, view 1
-        lr = warmup_cosine(step, steps, cfg["lr"], cfg["warmup_fraction"])
+        lr = warmup_cosine(step, steps, cfg.lr, cfg.warmup_fraction)
         for param_group in opt.param_groups:
             param_group["lr"] = lr
         with autocast:
             z = net(x)
         z0, z1 = z.float().chunk(2)
-        loss = nt_xent(gather(z0), gather(z1), cfg["temperature"])
+        loss = nt_xent(gather(z0), gather(z1), cfg.temperature)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -125,30 +148,30 @@ def pretrain(
         row = dict(step=step + 1, loss=loss_value, lr=lr, images_per_s=2 * batch / (now - t_step),
                    data_wait_fraction=min(1.0, waited / (now - t_step)), knn_accuracy=float("nan"))
         done = step + 1 == end
-        if knn is not None and ((step + 1) % cfg["knn"]["every"] == 0 or done):
+        if knn is not None and ((step + 1) % cfg.knn.every == 0 or done):
             row["knn_accuracy"] = knn(model.encoder, device)
             log.info("step %d k-NN accuracy %.3f", step + 1, row["knn_accuracy"])
         history.append(row)
         bar.update(1)
-        if (step + 1) % cfg["log_every"] == 0:
+        if (step + 1) % cfg.log_every == 0:
             bar.set_postfix(loss=f"{loss_value:.4f}")
             log.info("step %d loss %.4f lr %.4g %.1f images/s", step + 1, loss_value, lr, row["images_per_s"])
-        if (step + 1) % cfg["checkpoint_every"] == 0 or done:
+        if (step + 1) % cfg.checkpoint_every == 0 or done:
             session.update(end_step=step + 1, wall_s=time.perf_counter() - t0)
             if cuda:
                 session["peak_gpu_gb"] = torch.cuda.max_memory_allocated(device) / 2**30
             if group.main:
-                save_checkpoint(ckpt_path, model, opt, step + 1, history, sessions, run_hash)
+                save_checkpoint(ckpt_path, model, opt, Progress(step + 1, history, sessions), job.run_hash)
         t_step = time.perf_counter()
     bar.close()
     shutdown(group)
     return TrainResult(model, history, sessions)
 
 
-def batchnorm_kind(cfg: dict, device: torch.device) -> str:
+def batchnorm_kind(cfg: Pretrain, device: torch.device) -> str:
     """Data-parallel batch norm: torch's fused SyncBatchNorm on CUDA (NCCL), the exact
     all-gather GlobalBatchNorm where SyncBatchNorm cannot run (CPU, gloo)."""
-    kind = cfg["sync_batchnorm"]
+    kind = cfg.sync_batchnorm
     if kind == "auto":
         return "torch" if device.type == "cuda" else "global"
     if kind == "torch" and device.type != "cuda":
@@ -190,13 +213,21 @@ def _move_optimizer_state(opt: torch.optim.Optimizer, device: torch.device) -> N
                 state[key] = value.to(device)
 
 
-def save_checkpoint(path: Path, model: SimCLR, opt: torch.optim.Optimizer, step: int, history: list[dict],
-                    sessions: list[dict], run_hash: str) -> None:
+@dataclass
+class Progress:
+    """How far a run got: its step, the history of its steps, its sessions (starts and resumes)."""
+
+    step: int
+    history: list[dict]
+    sessions: list[dict]
+
+
+def save_checkpoint(path: Path, model: SimCLR, opt: torch.optim.Optimizer, progress: Progress, run_hash: str) -> None:
     """Everything to resume: weights, optimiser state, step, history, RNG, settings hash."""
     state = dict(
         model_args=dict(encoder=model.encoder_args.to_dict(), projection_dim=model.head.net[3].out_features),
-        state_dict=model.state_dict(), optimizer=opt.state_dict(), step=step, history=history,
-        sessions=sessions, run_hash=run_hash,
+        state_dict=model.state_dict(), optimizer=opt.state_dict(), step=progress.step, history=progress.history,
+        sessions=progress.sessions, run_hash=run_hash,
         rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state()),
     )
     with atomic_path(path) as tmp:
@@ -212,30 +243,29 @@ def load_result(path: str | Path) -> TrainResult:
     return TrainResult(model, ckpt["history"], ckpt["sessions"])
 
 
-def processes(cfg: dict) -> int:
+def processes(cfg: Pretrain) -> int:
     """Data-parallel processes of a run: one per GPU asked for (``pretrain.gpus``), at least one."""
-    return max(1, cfg["gpus"])
+    return max(1, cfg.gpus)
 
 
-def launch(job: dict, job_path: str | Path) -> TrainResult:
+def launch(job: PretrainJob, job_path: str | Path) -> TrainResult:
     """Train in this process, or under ``torchrun`` with one process per GPU; returns the result
     read back from the final checkpoint."""
-    nproc = processes(job["cfg"])
-    device = pick_device(job["cfg"]["device"])
+    nproc = processes(job.pretrain)
+    device = pick_device(job.pretrain.device)
     if device.type == "cuda":  # before any process starts: enough GPUs, kernels, bf16
-        check_cuda(nproc, uses_bf16(job["cfg"], device))
+        check_cuda(nproc, uses_bf16(job.pretrain.precision, device))
     if nproc == 1:
-        pretrain(**job)
+        pretrain(job)
     else:
-        job = job | {"threads": max(1, job["threads"] // nproc)}
-        write_json(job, job_path)
+        write_json(dataclasses.replace(job, threads=max(1, job.threads // nproc)).to_json(), job_path)
         env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]),
                                                                        os.environ.get("PYTHONPATH")]))}
         cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
                "-m", "reefclr.training.train", str(job_path)]
         log.info("launching %s", " ".join(cmd))
         subprocess.run(cmd, check=True, env=env)
-    return load_result(job["checkpoint_path"])
+    return load_result(job.checkpoint)
 
 
 def save_encoder(path: str | Path, model: SimCLR, meta: dict) -> None:
@@ -260,4 +290,4 @@ def environment() -> dict:
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s rank" + os.environ.get("RANK", "0")
                         + " %(levelname)s %(name)s: %(message)s")
-    pretrain(**json.loads(Path(sys.argv[1]).read_text()))
+    pretrain(PretrainJob.from_json(json.loads(Path(sys.argv[1]).read_text())))

@@ -4,10 +4,10 @@ import pytest
 import torchvision  # noqa: F401  (torchvision loaded after TensorFlow in one process segfaults)
 
 import helpers  # noqa: F401  (puts workflow_scripts on sys.path)
-from helpers import REPO, dataset_spec, write_tone
+from helpers import REPO, dataset_spec, segment, spectrogram, write_tone
 
 MARRS = REPO / "tests/data/marrs_sonotypes"
-MARRS_SPEC = {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}
+MARRS_SPEC = spectrogram(batch_size=8)  # the study's mel at 8 kHz
 
 
 SLOW_MODULES = {"test_end_to_end", "test_paper_presets", "test_slurm", "test_pretrain_rule", "test_own_data",
@@ -22,13 +22,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def segment_cfg() -> dict:
-    return {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+def segment_cfg():
+    return segment(tail="drop")
 
 
 @pytest.fixture
-def spec_cfg() -> dict:
-    return {"sample_rate": 8000, "n_mels": 128, "n_fft": 1024, "hop_length": 64, "win_length": 512, "batch_size": 8}
+def spec_cfg():
+    return spectrogram(batch_size=8)
+
+
+def audio(root, clip_s: float = 1.92):
+    from reefclr.settings import Audio
+
+    return Audio(str(root), clip_s, "mean")
 
 
 @pytest.fixture
@@ -45,8 +51,7 @@ def cached(tmp_path, segment_cfg, spec_cfg):
     dirs = []
     for shard in range(2):
         d = tmp_path / "cache" / f"shard-{shard}"
-        cache.build_shard(manifest, shard, tmp_path / "data", spec_cfg, 1.92, "mean",
-                          d / "wave.npy", d / "mel.npy", d / "index.parquet")
+        cache.build_shard(manifest, shard, audio(tmp_path / "data"), spec_cfg, cache.ShardFiles.in_dir(d))
         dirs.append(d)
     return manifest, dirs
 
@@ -54,14 +59,13 @@ def cached(tmp_path, segment_cfg, spec_cfg):
 @pytest.fixture(scope="session")
 def marrs(tmp_path_factory):
     """Real MARRS fish sounds (16 kHz files, a folder per sound type) -> a one-shard cache."""
-    from reefclr.features import cache
     from reefclr.data import ingest
+    from reefclr.features import cache
+    from reefclr.features.cachedset import CachedSet
 
     out = tmp_path_factory.mktemp("marrs")
     spec = dataset_spec(id="test_marrs", role="test", format="folders", path=".", label_from_folder=True,
                         extensions=["wav"])
-    seg = {"clip_s": 1.92, "hop_s": 1.92, "tail": "pad", "min_overlap": 0.5, "channel": "mean"}
-    manifest, _ = ingest.build_manifest(spec, MARRS, seg)
-    cache.build_shard(manifest, 0, MARRS, MARRS_SPEC, 1.92, "mean", out / "wave.npy", out / "mel.npy",
-                      out / "index.parquet")
-    return cache.CachedSet.open([out])
+    manifest, _ = ingest.build_manifest(spec, MARRS, segment(tail="pad"))
+    cache.build_shard(manifest, 0, audio(MARRS), MARRS_SPEC, cache.ShardFiles.in_dir(out))
+    return CachedSet.open([out])

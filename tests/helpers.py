@@ -25,21 +25,32 @@ def write_tone(path: Path, sr: int = 16000, seconds: float = 4.0, channels: int 
     return path
 
 
-def dataset_spec(**entry) -> dict:
-    """A ``data.datasets`` entry with the schema's defaults filled in."""
-    from reefclr.config import fill_defaults, load_schema
+def defaults(**sections) -> "Settings":  # noqa: F821
+    """The settings records of the schema's defaults with ``sections`` layered over them
+    (``defaults(pretrain={"steps": 4})``); no datasets unless ``data`` gives them."""
+    from reefclr import settings
+    from reefclr.config import fill_defaults, layered, load_schema
 
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    fill_defaults({"data": {"root": ".", "datasets": [entry]}}, schema)
-    return entry
+    config = layered({"data": {"root": ".", "datasets": []}}, sections)
+    return settings.load(fill_defaults(config, load_schema(REPO / "schemas/config.schema.yaml")))
 
 
-def pretrain_cfg(**overrides) -> dict:
-    """A ``pretrain`` config slice: the schema's defaults, then ``overrides``."""
-    from reefclr.config import fill_defaults, load_schema
+def dataset_spec(**entry) -> "Dataset":  # noqa: F821
+    """A ``data.datasets`` entry with the schema's defaults filled in, as its record."""
+    return defaults(data={"datasets": [entry]}).data.datasets[0]
 
-    schema = load_schema(REPO / "schemas/config.schema.yaml")
-    return fill_defaults({"data": {"root": ".", "datasets": []}}, schema)["pretrain"] | overrides
+
+def pretrain_cfg(**overrides) -> "Pretrain":  # noqa: F821
+    """The ``pretrain`` record: the schema's defaults, then ``overrides``."""
+    return defaults(pretrain=overrides).pretrain
+
+
+def segment(**overrides) -> "Segment":  # noqa: F821
+    return defaults(segment=overrides).segment
+
+
+def spectrogram(**overrides) -> "Spectrogram":  # noqa: F821
+    return defaults(spectrogram=overrides).spectrogram
 
 
 # Tolerances that follow from the computation. A float32 sum of n terms taken in another order
@@ -86,3 +97,13 @@ def workflow_config(*files: str, command_line: dict | None = None) -> dict:
     merged = layered(merged, command_line or {})
     composed = compose(merged, list(files), REPO / "config.yaml")
     return validate_config(composed, load_schema(REPO / "schemas/config.schema.yaml"))
+
+
+def pretrain_job(dirs, cfg, spectrogram, model_input, checkpoint, run_hash: str = "h", **job):
+    """A training.train.PretrainJob over the cache ``dirs`` (seed 0, one thread unless ``job`` says)."""
+    from reefclr.features.views import ViewSettings
+    from reefclr.training.train import PretrainJob
+
+    seed = job.pop("seed", 0)
+    return PretrainJob(tuple(str(d) for d in dirs), ViewSettings(cfg, spectrogram, model_input, seed), str(checkpoint),
+                       run_hash, **job)

@@ -1,12 +1,13 @@
-"""Schema validation, defaults, and the paper preset against the study's protocol."""
+"""reefclr.config: schema validation, defaults, composition, and the presets against the protocol."""
 
-import copy
 import re
 
 import pytest
 import yaml
+
 from helpers import REPO, workflow_config as _load
 from reefclr.config import ConfigError, load_schema, validate_config
+
 
 SCHEMA = load_schema(REPO / "schemas/config.schema.yaml")
 

@@ -1,9 +1,10 @@
-"""Block-wise reading and one resample per recording."""
+"""reefclr.data.audio: block-wise reading, one resample per recording, named read errors."""
 
 import numpy as np
 import pytest
 import soundfile as sf
 import soxr
+
 from helpers import write_tone
 from reefclr.data.audio import audio_info, iter_clips
 

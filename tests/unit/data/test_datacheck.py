@@ -1,16 +1,20 @@
-"""Small and uneven labelled sets: the data check predicts what would fail later, names the
-class, its file and the fix, and the gate stops the run; label_map and rare_classes: drop
-are the ways through."""
+"""reefclr.data.datacheck: what would fail later, named with its fix; the gate; the leakage check."""
+
+import shutil
+from dataclasses import replace
 
 import pandas as pd
 import pytest
-from helpers import dataset_spec, write_tone
-from reefclr.data import datacheck, ingest
-from reefclr.evaluation import splits
 
-SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
-NEEDS = {"test_size": 0.2, "test_fraction": 0.2, "shots": [1, 2, 4, 8, 16, 32], "batch_size": 64,
-         "rare_classes": "error"}
+from helpers import dataset_spec, segment, write_tone
+from reefclr.data import datacheck, ingest
+
+
+SEG = segment(tail="drop")
+
+
+NEEDS = datacheck.Needs(test_size=0.2, test_fraction=0.2, shots=(1, 2, 4, 8, 16, 32), batch_size=64,
+                        rare_classes="error")
 
 
 def _raven(path, rows):
@@ -69,7 +73,7 @@ def test_labels_that_differ_only_in_case_spacing_or_punctuation():
 
 def test_rare_classes_drop_turns_the_errors_into_warnings(tmp_path):
     report = typo_set(tmp_path)
-    _, summary = datacheck.summarise([report], NEEDS | {"rare_classes": "drop"})
+    _, summary = datacheck.summarise([report], replace(NEEDS, rare_classes="drop"))
     rare = [p for p in summary["problems"] if p["entry"] == "class 'Fish call'"]
     assert rare and all(p["severity"] == "warning" and p["action"].startswith("left out") for p in rare)
     datacheck.gate(summary, "warn")
@@ -97,13 +101,56 @@ def test_a_test_split_too_small_for_its_classes_is_an_error(tmp_path):
     assert "a 20% test split of 2 cannot hold one clip of each of the 3 classes" in problem["reason"]
 
 
-def test_leave_out_rare_classes():
-    table = pd.DataFrame({"label": ["a"] * 4 + ["b"] * 4 + ["c"] + ["d"] * 4,
-                          "group": ["g1", "g2"] * 2 + ["h1"] * 4 + ["k"] + ["d1", "d2"] * 2})
-    kept, left = splits.leave_out_rare(table, "drop", grouped=False)
-    assert left == {"c": "1 clip(s): a split needs at least 2"} and set(kept.label) == {"a", "b", "d"}
-    kept, left = splits.leave_out_rare(table, "drop", grouped=True)
-    assert set(left) == {"b", "c"} and left["b"] == "found in a single group" and set(kept.label) == {"a", "d"}
-    with pytest.raises(ValueError, match="fewer than 2 classes left"):
-        splits.leave_out_rare(table[table.label.isin(["a", "b", "c"])], "drop", grouped=True)
-    assert splits.leave_out_rare(table, "error", grouped=True) == (table, {})
+def _clips(root, names, seconds=2.0):
+    """Pre-cut clip files (one class folder each), distinct audio per file."""
+    for i, name in enumerate(names):
+        write_tone(root / name, seconds=seconds, freq=200 + 50 * i, seed=i)
+
+
+def _test_spec(**kw):
+    return dataset_spec(id="test_x", role="test", format="folders", path="clips", label_from_folder=True,
+                        extensions=["wav"], **kw)
+
+
+NAMES = [f"clips/{c}/{c}_rec{r}_{i}.wav" for c in ("a", "b") for r in (1, 2) for i in range(2)]
+
+
+def _leaky(tmp_path):
+    """A pretraining folder, and a test set holding one of its files, a renamed copy, and new clips."""
+    _clips(tmp_path, NAMES)
+    write_tone(tmp_path / "pre" / "p1.wav", seconds=4, freq=900, seed=50)
+    write_tone(tmp_path / "pre" / "p2.wav", seconds=4, freq=950, seed=51)
+    shutil.copy(tmp_path / "pre" / "p2.wav", tmp_path / "clips" / "a" / "renamed.wav")  # same audio, new name
+    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="pre", extensions=["wav"])
+    test = dataset_spec(id="test_x", role="test", format="folders", path="clips", label_from_folder=True,
+                        extensions=["wav"])
+    return [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, test)]
+
+
+def test_leakage_lists_test_clips_shared_with_pretraining(tmp_path):
+    reports = _leaky(tmp_path)
+    text, summary = datacheck.summarise(reports)
+    (leak,) = summary["leakage"]
+    assert leak["dataset"] == "test_x" and leak["same_audio"] == 2 and leak["clips"] == 2  # 4 s: 2 clips
+    assert leak["example"] == "clips/a/renamed.wav" and leak["of"] == 10
+    assert "## Leakage" in text and "| test_x | 2 | 10 |" in text
+    datacheck.enforce(summary, "warn")
+    with pytest.raises(ValueError, match=r"2 of 10 clips of test set test_x .* \(e\.g\. clips/a/renamed\.wav\)"):
+        datacheck.enforce(summary, "error")
+
+
+def test_the_same_file_in_both_roles_is_leakage(tmp_path):
+    _clips(tmp_path, NAMES)
+    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="clips", extensions=["wav"])
+    reports = [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, _test_spec())]
+    (leak,) = datacheck.leakage(reports)
+    assert leak["same_file"] == leak["same_audio"] == leak["clips"] == 8
+
+
+def test_no_leakage_says_none(tmp_path):
+    _clips(tmp_path, NAMES)
+    write_tone(tmp_path / "pre" / "p1.wav", seconds=4, freq=900, seed=50)
+    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="pre", extensions=["wav"])
+    reports = [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, _test_spec())]
+    text, summary = datacheck.summarise(reports)
+    assert summary["leakage"] == [] and "- none: no test clip shares" in text

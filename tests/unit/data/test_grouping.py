@@ -1,12 +1,12 @@
-"""How clips are grouped (file, pattern, directory, site, user map, none) and the leakage check."""
-
-import shutil
+"""reefclr.data.grouping: how clips are grouped (file, pattern, directory, site, user map, none)."""
 
 import pytest
-from helpers import dataset_spec, write_tone
-from reefclr.data import datacheck, ingest
 
-SEG = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+from helpers import dataset_spec, segment, write_tone
+from reefclr.data import datacheck, grouping, ingest
+
+
+SEG = segment(tail="drop")
 
 
 def _clips(root, names, seconds=2.0):
@@ -62,52 +62,22 @@ def test_a_name_that_misses_the_pattern_is_named(tmp_path):
         ingest.build_manifest(_test_spec(group_pattern=r"^([ab]_rec\d)_"), tmp_path, SEG)
 
 
-def test_dataset_json_order_is_kept_as_entry(tmp_path):
-    _clips(tmp_path, ["c/z.wav", "c/a.wav", "c/m.wav"])
-    entries = [{"file_name": f"c/{n}.wav", "class": "class0", "data_type": "test_data"} for n in "zam"]
-    entries[1]["class"] = "class1"
-    (tmp_path / "dataset.json").write_text(__import__("json").dumps({"audio": entries}))
-    spec = dataset_spec(id="test_x", role="test", format="dataset_json", path="dataset.json", data_type="test_data")
-    m, _ = ingest.build_manifest(spec, tmp_path, SEG)
-    assert dict(zip(m["source"], m["entry"])) == {"c/z.wav": 0, "c/a.wav": 1, "c/m.wav": 2}
+def test_auto_grouping_and_the_grouping_label():
+    assert grouping.method(_test_spec()) == "file"
+    assert grouping.method(_test_spec(group_pattern=r"^(rec\d)_")) == "pattern"
+    assert grouping.method(_test_spec(group_map="groups.csv")) == "map"
+    assert grouping.method(_test_spec(group_by="site", group_pattern=r"^(rec\d)_")) == "site"  # an explicit choice
+    assert grouping.label("file", clips=10, groups=3) == "recording" and grouping.label("map", 10, 3) == "user map"
+    assert grouping.label("pattern", clips=4, groups=4) == "none"  # every clip its own group
 
 
-def _leaky(tmp_path):
-    """A pretraining folder, and a test set holding one of its files, a renamed copy, and new clips."""
-    _clips(tmp_path, NAMES)
-    write_tone(tmp_path / "pre" / "p1.wav", seconds=4, freq=900, seed=50)
-    write_tone(tmp_path / "pre" / "p2.wav", seconds=4, freq=950, seed=51)
-    shutil.copy(tmp_path / "pre" / "p2.wav", tmp_path / "clips" / "a" / "renamed.wav")  # same audio, new name
-    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="pre", extensions=["wav"])
-    test = dataset_spec(id="test_x", role="test", format="folders", path="clips", label_from_folder=True,
-                        extensions=["wav"])
-    return [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, test)]
-
-
-def test_leakage_lists_test_clips_shared_with_pretraining(tmp_path):
-    reports = _leaky(tmp_path)
-    text, summary = datacheck.summarise(reports)
-    (leak,) = summary["leakage"]
-    assert leak["dataset"] == "test_x" and leak["same_audio"] == 2 and leak["clips"] == 2  # 4 s: 2 clips
-    assert leak["example"] == "clips/a/renamed.wav" and leak["of"] == 10
-    assert "## Leakage" in text and "| test_x | 2 | 10 |" in text
-    datacheck.enforce(summary, "warn")
-    with pytest.raises(ValueError, match=r"2 of 10 clips of test set test_x .* \(e\.g\. clips/a/renamed\.wav\)"):
-        datacheck.enforce(summary, "error")
-
-
-def test_the_same_file_in_both_roles_is_leakage(tmp_path):
-    _clips(tmp_path, NAMES)
-    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="clips", extensions=["wav"])
-    reports = [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, _test_spec())]
-    (leak,) = datacheck.leakage(reports)
-    assert leak["same_file"] == leak["same_audio"] == leak["clips"] == 8
-
-
-def test_no_leakage_says_none(tmp_path):
-    _clips(tmp_path, NAMES)
-    write_tone(tmp_path / "pre" / "p1.wav", seconds=4, freq=900, seed=50)
-    pre = dataset_spec(id="pretrain", role="pretrain", format="folders", path="pre", extensions=["wav"])
-    reports = [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, _test_spec())]
-    text, summary = datacheck.summarise(reports)
-    assert summary["leakage"] == [] and "- none: no test clip shares" in text
+@pytest.mark.parametrize("table, message", [
+    (None, "groups.csv: group map not found"),
+    ("name,group\na.wav,g1\n", r"groups.csv: group map lacks column\(s\) \['file'\]"),
+    ("file,group\na.wav,g1\nb.wav,\n", "groups.csv: row 3 has an empty file or group"),
+])
+def test_a_bad_group_map_is_named(tmp_path, table, message):
+    if table is not None:
+        (tmp_path / "groups.csv").write_text(table)
+    with pytest.raises((ValueError, FileNotFoundError), match=message):
+        grouping.read_group_map(tmp_path / "groups.csv")

@@ -1,32 +1,23 @@
-"""Segmentation, overlap labelling and the ingest adapters on real files."""
+"""reefclr.data.ingest: each dataset format to the clip manifest, and errors that name the bad row or file."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import dataset_spec, write_tone
+
+from helpers import REPO, dataset_spec, segment, spectrogram, write_tone
 from reefclr.data import ingest
-from reefclr.data.segment import clip_offsets, label_clips
+from reefclr.features import cache
+from reefclr.features.cachedset import CachedSet
+from reefclr.settings import Audio
 
 
-def test_clip_offsets_drop_and_pad():
-    np.testing.assert_allclose(clip_offsets(6.0, 1.92, 1.92, "drop"), [0, 1.92, 3.84])
-    np.testing.assert_allclose(clip_offsets(6.0, 1.92, 1.92, "pad"), [0, 1.92, 3.84, 5.76])
-    np.testing.assert_allclose(clip_offsets(5.76, 1.92, 1.92, "pad"), [0, 1.92, 3.84])
-    np.testing.assert_allclose(clip_offsets(4.0, 1.92, 0.96, "drop"), [0, 0.96, 1.92])
-    assert len(clip_offsets(1.0, 1.92, 1.92, "drop")) == 0
-    np.testing.assert_allclose(clip_offsets(1.0, 1.92, 1.92, "pad"), [0])
+SEG = segment(tail="drop")
 
 
-def test_overlap_labels():
-    events = pd.DataFrame({"begin_s": [0.5, 2.5, 5.5], "end_s": [1.0, 3.0, 6.5], "label": ["fish", "fish", "boat"]})
-    # clip 0: fish fully inside; clip 1: fish fully inside; clip 2 [3.84,5.76]: 0.26 s of a 1 s boat -> ambiguous
-    labels, dropped = label_clips(np.array([0, 1.92, 3.84, 7.0]), 1.92, events, 0.5, "ambient")
-    assert labels == ["fish", "fish", None, "ambient"]
-    assert dropped == {"ambiguous_overlap": 1, "no_annotation": 0}
-    labels, dropped = label_clips(np.array([7.0]), 1.92, events, 0.5, None)
-    assert labels == [None] and dropped["no_annotation"] == 1
+SPEC = spectrogram(batch_size=8)
 
 
 def _raven(path, rows):
@@ -39,7 +30,7 @@ def _raven_spec(**kw):
     spec = dataset_spec(**{"id": "test_x", "role": "test", "format": "raven", "audio": "audio", "annotations": "ann",
             "label_column": "Annotation", "background_label": "ambient", "site": None,
             "extensions": ["wav"], "shards": 3})
-    return spec | kw
+    return replace(spec, **kw)
 
 
 def test_raven_ingest(tmp_path, segment_cfg):
@@ -56,34 +47,24 @@ def test_raven_ingest(tmp_path, segment_cfg):
     assert m.shard.between(0, 2).all() and m.clip_id.is_unique
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([(1, 2.0, 1.0, "fish")], "selection row 1: invalid times begin=2.0 end=1.0"),
-    ([(1, 0.0, 1.0, "")], "selection row 1: empty label in column 'Annotation'"),
-])
-def test_bad_raven_rows_are_named(tmp_path, segment_cfg, rows, message):
+def test_one_raven_table_for_all_recordings(tmp_path, segment_cfg):
     write_tone(tmp_path / "audio" / "rec1.wav", seconds=4)
-    _raven(tmp_path / "ann" / "rec1.Table.1.selections.txt", rows)
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
-
-
-def test_raven_missing_column_and_orphan_table(tmp_path, segment_cfg):
-    write_tone(tmp_path / "audio" / "rec1.wav", seconds=4)
+    write_tone(tmp_path / "audio" / "rec2.wav", seconds=4)
+    table = pd.DataFrame({"Selection": [1, 2], "Begin File": ["rec1.wav", "rec2.wav"], "Begin Time (s)": [0.1, 2.0],
+                          "End Time (s)": [1.5, 3.5], "Annotation": ["fish", "boat"]})
     (tmp_path / "ann").mkdir()
-    (tmp_path / "ann" / "rec1.txt").write_text("Selection\tBegin Time (s)\n1\t0.0\n")
-    with pytest.raises(ValueError, match=r"rec1.txt: Raven table lacks column\(s\) \['End Time \(s\)', 'Annotation'\]"):
-        ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
-    (tmp_path / "ann" / "rec1.txt").unlink()
-    _raven(tmp_path / "ann" / "other.Table.1.selections.txt", [(1, 0.0, 1.0, "fish")])
-    with pytest.raises(ValueError, match="1 selections match no recording"):
-        ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
+    table.to_csv(tmp_path / "ann" / "all_selections.txt", sep="\t", index=False)
+    m, _ = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
+    assert m.set_index("clip_id")["label"].to_dict() == {
+        "audio/rec1.wav@0": "fish", "audio/rec1.wav@1920": "ambient",
+        "audio/rec2.wav@0": "ambient", "audio/rec2.wav@1920": "boat"}
 
 
 def _json_spec(**kw):
     spec = dataset_spec(**{"id": "test_b", "role": "test", "format": "dataset_json", "path": "dataset.json",
             "data_type": "test_data", "dataset": "test_b", "group_pattern": r"^(rec\d+)_", "site": None,
             "extensions": ["wav"], "shards": 1})
-    return spec | kw
+    return replace(spec, **kw)
 
 
 def _study_index(tmp_path, n=6):
@@ -135,7 +116,7 @@ def test_folders_unlabelled_and_per_class(tmp_path, segment_cfg):
     m, _ = ingest.build_manifest(spec, tmp_path, segment_cfg)
     assert len(m) == 4 and set(m.site) == {"siteA", "siteB"} and m.label.isna().all()
     with pytest.raises(ValueError, match="escapes the data root"):
-        ingest.build_manifest(spec | {"path": "../"}, tmp_path / "pre", segment_cfg)
+        ingest.build_manifest(replace(spec, path="../"), tmp_path / "pre", segment_cfg)
 
 
 def test_recordings_shorter_than_a_clip_give_a_named_error(tmp_path, segment_cfg):
@@ -144,28 +125,109 @@ def test_recordings_shorter_than_a_clip_give_a_named_error(tmp_path, segment_cfg
             "site": None, "extensions": ["wav"], "shards": 1})
     with pytest.raises(ValueError, match="dataset pretrain: no clips"):
         ingest.build_manifest(spec, tmp_path, segment_cfg)
-    assert len(ingest.build_manifest(spec, tmp_path, segment_cfg | {"tail": "pad"})[0]) == 1
+    assert len(ingest.build_manifest(spec, tmp_path, replace(segment_cfg, tail="pad"))[0]) == 1
 
 
-def test_one_raven_table_for_all_recordings(tmp_path, segment_cfg):
-    write_tone(tmp_path / "audio" / "rec1.wav", seconds=4)
-    write_tone(tmp_path / "audio" / "rec2.wav", seconds=4)
-    table = pd.DataFrame({"Selection": [1, 2], "Begin File": ["rec1.wav", "rec2.wav"], "Begin Time (s)": [0.1, 2.0],
-                          "End Time (s)": [1.5, 3.5], "Annotation": ["fish", "boat"]})
-    (tmp_path / "ann").mkdir()
-    table.to_csv(tmp_path / "ann" / "all_selections.txt", sep="\t", index=False)
-    m, _ = ingest.build_manifest(_raven_spec(), tmp_path, segment_cfg)
-    assert m.set_index("clip_id")["label"].to_dict() == {
-        "audio/rec1.wav@0": "fish", "audio/rec1.wav@1920": "ambient",
-        "audio/rec2.wav@0": "ambient", "audio/rec2.wav@1920": "boat"}
+def _clips(root, names, seconds=2.0):
+    """Pre-cut clip files (one class folder each), distinct audio per file."""
+    for i, name in enumerate(names):
+        write_tone(root / name, seconds=seconds, freq=200 + 50 * i, seed=i)
 
 
-def test_a_raven_export_with_two_views_counts_each_selection_once(tmp_path):
-    """Raven Pro writes one Waveform and one Spectrogram row per selection."""
-    from reefclr.data.raven import read_raven_table
+def test_dataset_json_order_is_kept_as_entry(tmp_path):
+    _clips(tmp_path, ["c/z.wav", "c/a.wav", "c/m.wav"])
+    entries = [{"file_name": f"c/{n}.wav", "class": "class0", "data_type": "test_data"} for n in "zam"]
+    entries[1]["class"] = "class1"
+    (tmp_path / "dataset.json").write_text(__import__("json").dumps({"audio": entries}))
+    spec = dataset_spec(id="test_x", role="test", format="dataset_json", path="dataset.json", data_type="test_data")
+    m, _ = ingest.build_manifest(spec, tmp_path, SEG)
+    assert dict(zip(m["source"], m["entry"])) == {"c/z.wav": 0, "c/a.wav": 1, "c/m.wav": 2}
 
-    rows = [{"Selection": s, "View": v, "Channel": 1, "Begin Time (s)": b, "End Time (s)": b + 1,
-             "Annotation": "croak"} for s, b in ((1, 0.5), (2, 3.0)) for v in ("Waveform 1", "Spectrogram 1")]
-    pd.DataFrame(rows).to_csv(tmp_path / "r.Table.1.selections.txt", sep="\t", index=False)
-    table = read_raven_table(tmp_path / "r.Table.1.selections.txt", "Annotation")
-    assert table["begin_s"].tolist() == [0.5, 3.0]
+
+def folder_spec(**kw):
+    return dataset_spec(id="pretrain", role="pretrain", format="folders", path="a", **kw)
+
+
+def build(tmp_path, spec, on_bad="error"):
+    """Ingest + cache of one shard; returns (manifest, report, index)."""
+    m, report = ingest.build_manifest(spec, tmp_path, SEG, on_bad)
+    out = tmp_path / "cache"
+    index = cache.build_shard(m, 0, Audio(str(tmp_path), 1.92, "mean"), SPEC, cache.ShardFiles(out / "wave.npy", out / "mel.npy", out / "index.parquet"), on_bad)
+    return m, report, index
+
+
+def test_sample_rate_below_range(tmp_path):
+    write_tone(tmp_path / "a" / "x.wav", sr=1000, seconds=3.0, freq=100)
+    with pytest.raises(ValueError, match=r"x.wav: sample rate 1000 Hz outside 2000-384000 Hz"):
+        build(tmp_path, folder_spec())
+
+
+def csv_spec(**kw):
+    return dataset_spec(id="test_c", role="test", format="csv", path="labels.csv", **kw)
+
+
+def test_csv_manifest_with_mapped_columns(tmp_path):
+    write_tone(tmp_path / "rec" / "5783.230315123000.wav", seconds=10)
+    write_tone(tmp_path / "rec" / "b.wav", seconds=4)
+    pd.DataFrame({"path": ["rec/5783.230315123000.wav", "rec/5783.230315123000.wav", "rec/b.wav"],
+                  "t0": [0.0, 5.0, None], "t1": [4.0, 9.0, None], "sound": ["fish", "ambient", "fish"],
+                  "site": ["x", "x", "y"]}).to_csv(tmp_path / "labels.csv", index=False)
+    m, _ = ingest.build_manifest(csv_spec(columns={"file": "path", "start": "t0", "end": "t1", "label": "sound"}),
+                                 tmp_path, SEG)
+    assert list(m.label) == ["fish", "fish", "ambient", "ambient", "fish", "fish"]
+    assert list(m.offset_s) == [0.0, 1.92, 5.0, 6.92, 0.0, 1.92]
+    ts = m[m.source.str.contains("5783")].start_time
+    assert str(ts.iloc[0]) == "2023-03-15 12:30:00" and str(ts.iloc[2]) == "2023-03-15 12:30:05"
+    assert m[m.source == "rec/b.wav"].start_time.isna().all()
+
+
+@pytest.mark.parametrize("table, message", [
+    ("file,start,end,label\nrec/a.wav,0,2,\n", "labels.csv: row 2: empty label in column 'label'"),
+    ("file,start,end,label\nrec/a.wav,3,1,fish\n", "labels.csv: row 2: invalid times start=3.0 end=1.0"),
+    ("file,start,end,label\nrec/a.wav,zero,1,fish\n", "labels.csv: row 2: start 'zero' is not a number"),
+    ("path,label\nrec/a.wav,fish\n", r"labels.csv: table lacks column\(s\) \['file'\]"),
+    ("file,label\n../x.wav,fish\n", "labels.csv: row 2: path '../x.wav' escapes the data root"),
+    ("file,label\nrec/gone.wav,fish\n", "gone.wav: audio file not found"),
+    ("file,label\nrec/a.wav,fish\nrec/a.wav,fish\n", "dataset test_c: duplicate clip ids, e.g. 'rec/a.wav@0'"),
+    ("file,label\nrec/a.wav,fish\nrec/b.wav,shark\n", r"dataset test_c: unknown label\(s\) \['shark'\]"),
+    ('file,label\n"rec/a.wav,fish\n', "labels.csv: cannot parse as a table"),
+])
+def test_bad_csv_rows_are_named(tmp_path, table, message):
+    write_tone(tmp_path / "rec" / "a.wav", seconds=4)
+    write_tone(tmp_path / "rec" / "b.wav", seconds=4)
+    (tmp_path / "labels.csv").write_text(table)
+    with pytest.raises((ValueError, FileNotFoundError), match=message):
+        ingest.build_manifest(csv_spec(labels=["fish", "ambient"]), tmp_path, SEG)
+
+
+def test_missing_file_is_skipped_when_asked(tmp_path):
+    write_tone(tmp_path / "rec" / "a.wav", seconds=4)
+    write_tone(tmp_path / "rec" / "b.wav", seconds=4)
+    (tmp_path / "labels.csv").write_text("file,label\nrec/a.wav,fish\nrec/gone.wav,fish\nrec/b.wav,ambient\n")
+    m, report = ingest.build_manifest(csv_spec(), tmp_path, SEG, "skip")
+    assert set(m.source) == {"rec/a.wav", "rec/b.wav"}
+    assert report["problems"][0]["entry"].endswith("labels.csv: row 3")
+
+
+MARRS = REPO / "tests/data/marrs_sonotypes"
+
+
+@pytest.fixture(scope="module")
+def marrs_cache(tmp_path_factory):
+    """Folder-per-class ingest of real MARRS fish sounds -> cache."""
+    out = tmp_path_factory.mktemp("marrs")
+    spec = dataset_spec(**{"id": "test_marrs", "role": "test", "format": "folders", "path": ".", "label_from_folder": True,
+            "site": None, "extensions": ["wav"], "shards": 1})
+    seg = segment(tail="pad")
+    manifest, _ = ingest.build_manifest(spec, MARRS, seg)
+    spec_cfg = spectrogram(batch_size=4)
+    cache.build_shard(manifest, 0, Audio(str(MARRS), 1.92, "mean"), spec_cfg, cache.ShardFiles.in_dir(out))
+    return manifest, CachedSet.open([out])
+
+
+def test_marrs_ingest_reads_odd_names(marrs_cache):
+    manifest, data = marrs_cache
+    assert set(manifest.label) == {"grunt", "croak", "scrape"}
+    assert any(s.endswith(".WAV") for s in manifest.source)
+    assert len(data) == len(manifest) >= 6 * 3  # 5-7 s files -> 3-4 clips each
+    assert np.isfinite(data.mels[0]).all() and data.mels[0].max() > 0

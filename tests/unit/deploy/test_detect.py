@@ -1,11 +1,18 @@
-"""Classifiers, detections and summaries over deployments (reefclr.detect)."""
+"""reefclr.deploy.detect: classifiers, detections, event scores and summaries over deployments."""
 
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
+
+from helpers import defaults
 from reefclr.deploy import detect
+
+
+# the deployment settings of a reefclr classifier of fish from a test set, target precision 0.9
+DEPLOY = defaults(deploy={"embedder": "reefclr", "classifiers": {"fish": {"dataset": "test_kenya",
+                                                                        "positive": ["fish"]}}}).deploy
 
 
 def _examples(n=80, dim=6, seed=0):
@@ -18,7 +25,7 @@ def _examples(n=80, dim=6, seed=0):
 
 def test_classifier_is_portable_and_validated_on_whole_recordings():
     examples = _examples()
-    clf = detect.train(examples, "fish", {"C": 1.0}, "reefclr", "a" * 64, 0.9, 0, "test set test_kenya")
+    clf = detect.train(examples, "fish", DEPLOY, "a" * 64, 0, "test set test_kenya")
     clf = json.loads(json.dumps(clf))  # what the workflow writes and reads
     assert clf["embedder"] == "reefclr" and clf["weights_sha256"] == "a" * 64 and clf["dim"] == 6
     assert clf["validation"]["folds"] == 5 and clf["validation"]["roc_auc"] > 0.95 and clf["groups"] == 8
@@ -41,7 +48,7 @@ def test_classifier_is_portable_and_validated_on_whole_recordings():
 def test_a_class_from_one_recording_is_refused():
     examples = _examples().assign(group=lambda d: np.where(d["y"] == 1, "rec0", d["group"]))
     with pytest.raises(ValueError, match="classifier fish .*positive examples from at least 2 recordings"):
-        detect.train(examples, "fish", {"C": 1.0}, "reefclr", "a" * 64, 0.9, 0, "x")
+        detect.train(examples, "fish", DEPLOY, "a" * 64, 0, "x")
 
 
 def test_threshold_for_a_target_precision():

@@ -1,7 +1,8 @@
-"""Search by example (reefclr.search): faiss's exact top-k over shards equals brute force."""
+"""reefclr.deploy.search: faiss's exact top-k over shards equals brute force."""
 
 import numpy as np
 import pandas as pd
+
 from reefclr.deploy import search
 
 

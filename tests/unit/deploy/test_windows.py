@@ -1,27 +1,31 @@
-"""Deployment windows embedded straight from the recordings, and the query sounds of a search
-(reefclr.deploy), on real reef audio; bad queries are errors that name the file."""
+"""reefclr.deploy.windows: deployment windows and query sounds embedded from the recordings."""
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from conftest import MARRS, MARRS_SPEC
-from helpers import assert_within, dataset_spec, reduction_bound, row_difference, write_tone
-from reefclr.deploy import windows
-from reefclr import embedders
-from reefclr.data import ingest
 
-AUDIO = {"data_root": str(MARRS), "clip_s": 1.92, "channel": "mean"}
+from conftest import MARRS, MARRS_SPEC
+from helpers import assert_within, dataset_spec, reduction_bound, row_difference, segment, write_tone
+from reefclr.data import ingest
+from reefclr.deploy import windows
+from reefclr.embedders.base import MelStats, embed_dataset
+from reefclr.settings import Audio
+
+
+AUDIO = Audio(str(MARRS), 1.92, "mean")
 
 
 def test_windows_from_the_recordings_equal_the_cache(marrs):
     spec = dataset_spec(id="marrs", role="deploy", format="folders", path=".", extensions=["wav"])
-    seg = {"clip_s": 1.92, "hop_s": 1.92, "tail": "pad", "min_overlap": 0.5, "channel": "mean"}
+    seg = segment(tail="pad")
     manifest, _ = ingest.build_manifest(spec, MARRS, seg)
-    stats = embedders.MelStats(128)
+    stats = MelStats(128)
     table = windows.embed_windows(stats, manifest, AUDIO, MARRS_SPEC, batch_size=5)
     assert len(table) == len(manifest) and table["end_s"].equals(table["offset_s"] + 1.92)
-    cached = embedders.embed_dataset(stats, marrs, batch_size=8).set_index("clip_id")
+    cached = embed_dataset(stats, marrs, batch_size=8).set_index("clip_id")
     mine = table.set_index("clip_id").loc[cached.index]
     # The mel of each window in other batches (5 here, 8 in the cache): the STFT's and the mel
     # filterbank's sums (1,024 + 513 terms) in another order, then log and mean/std per band.
@@ -32,10 +36,10 @@ def test_windows_from_the_recordings_equal_the_cache(marrs):
 def test_overlapping_windows_of_a_deployment(tmp_path):
     write_tone(tmp_path / "reef01" / "reef01_20230401_190000.wav", sr=16000, seconds=10)
     spec = dataset_spec(id="deploy_x", role="deploy", format="folders", path=".", extensions=["wav"], hop_s=0.96)
-    seg = {"clip_s": 1.92, "hop_s": 1.92, "tail": "drop", "min_overlap": 0.5, "channel": "mean"}
+    seg = segment(tail="drop")
     manifest, _ = ingest.build_manifest(spec, tmp_path, seg)
     assert np.allclose(np.diff(np.sort(manifest["offset_s"])), 0.96) and len(manifest) == 9
-    table = windows.embed_windows(embedders.MelStats(128), manifest, {**AUDIO, "data_root": str(tmp_path)},
+    table = windows.embed_windows(MelStats(128), manifest, replace(AUDIO, data_root=str(tmp_path)),
                                    MARRS_SPEC, batch_size=4)
     assert set(table["site"]) == {"reef01"}
     assert table["time"].min() == pd.Timestamp("2023-04-01 19:00:00")
@@ -48,7 +52,7 @@ def test_queries_whole_files_or_raven_selections(tmp_path):
         tmp_path / "q" / "long.Table.1.selections.txt", sep="\t", index=False)
     spans = windows.query_spans(tmp_path / "q", ["wav"])
     assert spans["query"].tolist() == ["grunt", "long#1", "long#2"]
-    vectors = windows.query_vectors(embedders.MelStats(128), spans, tmp_path, {**AUDIO, "data_root": str(tmp_path)},
+    vectors = windows.query_vectors(MelStats(128), spans, replace(AUDIO, data_root=str(tmp_path)),
                                    MARRS_SPEC, hop_s=0.96, batch_size=4)
     assert vectors["windows"].tolist() == [3, 1, 1]
     unit = vectors.filter(regex=r"^e\d+$").to_numpy()

@@ -1,9 +1,10 @@
-"""The cached mel against librosa, and the network input image."""
+"""reefclr.features.spectrogram: the cached mel against librosa, and the network input image."""
 
 import librosa
 import numpy as np
 import pytest
 import torch
+
 from reefclr.features.spectrogram import MelSpectrogram, n_frames, power_to_db, to_image
 
 
@@ -11,7 +12,7 @@ def test_mel_matches_librosa(spec_cfg):
     rng = np.random.default_rng(0)
     t = np.arange(15360) / 8000
     wave = (0.2 * np.sin(2 * np.pi * 300 * t) + 0.01 * rng.standard_normal(len(t))).astype(np.float32)
-    ours = MelSpectrogram.from_config(spec_cfg)(torch.from_numpy(wave)[None])[0].numpy()
+    ours = MelSpectrogram.from_settings(spec_cfg)(torch.from_numpy(wave)[None])[0].numpy()
     ref = librosa.feature.melspectrogram(y=wave, sr=8000, n_fft=1024, hop_length=64, win_length=512, n_mels=128)
     assert ours.shape == ref.shape == (128, n_frames(15360, 64)) == (128, 241)
     rel = np.abs(ours - ref).max() / np.abs(ref).max()

@@ -1,7 +1,8 @@
-"""The explorer page (reefclr.explorer): subsampling, media, predictions, a standalone file."""
+"""reefclr.pages.explorer: subsampling, predictions, colours, a self-contained page."""
 
 import numpy as np
 import pandas as pd
+
 from reefclr.pages import explorer
 
 

@@ -1,4 +1,4 @@
-"""The explorer's media (reefclr.media): small, and they decode to what went in."""
+"""reefclr.pages.media: the explorer's thumbnails and audio snippets are small and decode."""
 
 import base64
 import io
@@ -6,6 +6,7 @@ import io
 import numpy as np
 import soundfile as sf
 from PIL import Image
+
 from reefclr.pages import media
 
 

@@ -1,9 +1,11 @@
-"""Figures colour each embedder the same way, in config order, whatever order the tables hold."""
+"""reefclr.pages.plots: each embedder has one colour, in config order, in every figure."""
 
 import matplotlib.colors as mcolors
 import pandas as pd
+
 from reefclr.pages import plots
-from reefclr.evaluation.aggregate import display_name
+from reefclr.registry import display_name
+
 
 EMBEDDERS = ["reefclr", "random_init", "mel_stats"]  # config order, not alphabetical
 
@@ -28,7 +30,7 @@ def test_bars_and_intervals_share_embedder_colours(monkeypatch, tmp_path):
     summary = pd.DataFrame({"embedder": shuffled, "dataset": "kenya", "protocol": "rf_grouped",
                             "metric": "macro_f1", "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6})
     colours = plots.embedder_colours(EMBEDDERS)
-    plots.grouped_bars(rf, "Test F1", "Embedding", EMBEDDERS, tmp_path / "a.png", "F1", "t")
+    plots.grouped_bars(rf, plots.Bars("Test F1", "Embedding", "F1", "t"), EMBEDDERS, tmp_path / "a.png")
     plots.interval_bars(summary, "macro_f1", {"rf_grouped": "RF"}, EMBEDDERS, tmp_path / "b.png")
     bars, intervals = (_bar_colours(f) for f in figures)
     expected = {name: mcolors.to_hex(c) for name, c in colours.items()}

@@ -1,6 +1,7 @@
-"""The results page (reefclr.resultspage): the answer per test set first, from the paired intervals."""
+"""reefclr.pages.resultspage: the answer per test set first, from the paired intervals."""
 
 import pandas as pd
+
 from reefclr.pages import resultspage
 
 
@@ -45,7 +46,8 @@ def test_page_puts_the_answer_first_and_is_self_contained(tmp_path):
     rf = pd.DataFrame({"Test F1": [0.9], "Embedding": ["ReefCLR"], "Location": ["a"]})
     chisq = pd.DataFrame({"Category": ["ReefCLR"], "Location": ["a"], "Num_Clusters": [3], "Chi2_Stat": [10.0],
                           "P_Value": [0.01]})
-    text = resultspage.page(_summary(), _paired(), rf, chisq, [figure], "Title", "Synthetic demo data")
+    text = resultspage.page(resultspage.Tables(_summary(), _paired(), rf, chisq), [figure], "Title",
+                            "Synthetic demo data")
     assert text.index("The answer") < text.index("RF_results.csv") < text.index("Figures")
     assert "<b>ReefCLR</b> is best" in text and "Distinguishably better than: MelStats" in text
     assert "data:image/png;base64," in text and "Synthetic demo data" in text
@@ -67,14 +69,14 @@ def test_one_embedder_says_there_is_nothing_to_compare(tmp_path):
     rf = pd.DataFrame({"Test F1": [0.9], "Embedding": ["ReefCLR"], "Location": ["a"]})
     chisq = pd.DataFrame({"Category": ["ReefCLR"], "Location": ["a"], "Num_Clusters": [3], "Chi2_Stat": [1.0],
                           "P_Value": [0.5]})
-    text = resultspage.page(one, empty, rf, chisq, [], "Title")
+    text = resultspage.page(resultspage.Tables(one, empty, rf, chisq), [], "Title")
     assert "Only one embedder was evaluated: there is nothing to compare it with." in text
     assert "no difference between embedders could be computed" in text
 
 
 def test_grouped_table_has_a_column_per_probe_and_no_empty_one():
     summary = pd.concat([_summary(), _summary().assign(protocol="logreg_grouped")])
-    text = resultspage.page(summary, _paired(), pd.DataFrame(), pd.DataFrame(), [], "Title")
+    text = resultspage.page(resultspage.Tables(summary, _paired(), pd.DataFrame(), pd.DataFrame()), [], "Title")
     import re
 
     table = text.split("<h2>Grouped macro-F1</h2>")[1].split("</thead>")[0]

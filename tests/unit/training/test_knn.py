@@ -1,16 +1,20 @@
-"""The online k-NN check of the encoder during pretraining."""
+"""reefclr.training.knn: the online k-NN check of the encoder during pretraining."""
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
-from helpers import dataset_spec, pretrain_cfg
-from reefclr.features import cache
+
+from helpers import dataset_spec, pretrain_cfg, pretrain_job
 from reefclr.data import ingest
+from reefclr.features import cache
+from reefclr.settings import Audio, Knn, ModelInput
 from reefclr.training import train
 
 
 TINY = pretrain_cfg(encoder="small_resnet", width=4, projection_dim=16, batch_size=6, steps=8, lr=0.3,
                     warmup_fraction=0.25, checkpoint_every=2, log_every=2, device="cpu")
-INPUT = {"image_size": 32, "scale": "power"}
+INPUT = ModelInput(32, "power")
 
 
 def test_knn_accuracy_matches_hand_count():
@@ -30,10 +34,9 @@ def test_online_knn_check_is_logged(cached, spec_cfg, segment_cfg, tmp_path):
                         extensions=["wav"])
     manifest, _ = ingest.build_manifest(spec, tmp_path / "data", segment_cfg)
     d = tmp_path / "knn" / "shard-0"
-    cache.build_shard(manifest, 0, tmp_path / "data", spec_cfg, 1.92, "mean", d / "wave.npy", d / "mel.npy",
-                      d / "index.parquet")
-    cfg = TINY | {"steps": 4, "knn": {"dataset": "test_sites", "every": 2, "k": 3}}
-    result = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / "k.pt", "h", knn_shard_dirs=[str(d)])
+    cache.build_shard(manifest, 0, Audio(str(tmp_path / "data"), 1.92, "mean"), spec_cfg, cache.ShardFiles(d / "wave.npy", d / "mel.npy", d / "index.parquet"))
+    cfg = replace(TINY, steps=4, knn=Knn("test_sites", 3, every=2))
+    result = train.pretrain(pretrain_job(dirs, cfg, spec_cfg, INPUT, tmp_path / "k.pt", knn_shard_dirs=(str(d),)))
     acc = [h["knn_accuracy"] for h in result.history]
     assert np.isnan(acc[0]) and np.isnan(acc[2])
     assert acc[1] > 0.5 and acc[3] > 0.5  # three tones 300 Hz apart: chance is 1/3
@@ -53,12 +56,12 @@ def test_knn_check_leaves_out_small_classes_and_never_stops_training(cached, spe
     keep_one = manifest[manifest.label == rare].index[:1]
     shrunk = manifest.drop(manifest[manifest.label == rare].index.difference(keep_one))  # 'rare': 1 clip
     only_one_class = manifest[manifest.label == rare].iloc[:MIN_CLIPS + 1]
-    cfg = TINY | {"steps": 2, "knn": {"dataset": "test_sites", "every": 1, "k": 3}}
+    cfg = replace(TINY, steps=2, knn=Knn("test_sites", 3, every=1))
     for name, table in (("shrunk", shrunk), ("single", only_one_class)):
         d = tmp_path / name / "shard-0"
-        cache.build_shard(table.assign(shard=0), 0, tmp_path / "data", spec_cfg, 1.92, "mean", d / "wave.npy",
-                          d / "mel.npy", d / "index.parquet")
-        result = train.pretrain(dirs, cfg, spec_cfg, INPUT, 0, tmp_path / f"{name}.pt", "h", knn_shard_dirs=[str(d)])
+        cache.build_shard(table.assign(shard=0), 0, Audio(str(tmp_path / "data"), 1.92, "mean"), spec_cfg, cache.ShardFiles(d / "wave.npy", d / "mel.npy", d / "index.parquet"))
+        result = train.pretrain(pretrain_job(dirs, cfg, spec_cfg, INPUT, tmp_path / f"{name}.pt",
+                                             knn_shard_dirs=(str(d),)))
         assert len(result.history) == 2  # trained to the end
         note = result.sessions[-1]["knn_check"]
         acc = [h["knn_accuracy"] for h in result.history]

@@ -1,0 +1,56 @@
+"""reefclr.features.augment: the batched device views, seeded by their generator, and crops of slices."""
+
+import torch
+
+from reefclr.features.augment import DeviceViews, augment_mel, random_resized_crop, white_noise_mel_power
+
+
+def generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def mel_batch(b: int = 6, n_mels: int = 16, t: int = 40) -> torch.Tensor:
+    return torch.rand(b, n_mels, t, generator=generator(99)) + 0.01
+
+
+def test_no_transform_fires_at_p_zero():
+    mel = mel_batch()
+    out = augment_mel(mel, torch.ones(16), 0.0, generator(0))
+    assert torch.equal(out, mel)
+
+
+def test_augmentations_are_functions_of_the_generator_and_leave_the_input_alone():
+    mel = mel_batch()
+    before = mel.clone()
+    a = augment_mel(mel, torch.ones(16), 1.0, generator(1))
+    b = augment_mel(mel, torch.ones(16), 1.0, generator(1))
+    c = augment_mel(mel, torch.ones(16), 1.0, generator(2))
+    assert torch.equal(mel, before) and a.shape == mel.shape
+    assert torch.equal(a, b) and not torch.equal(a, c) and not torch.equal(a, mel)
+    assert (a >= 0).all()  # still power: gains, added noise power, shifts and zeroed bands
+
+
+def test_a_crop_of_a_slice_is_that_slice_of_the_whole_batch_crop():
+    """What a process of a data-parallel run crops is what one process crops of the global batch."""
+    x = torch.rand(4, 1, 20, 30, generator=generator(3))
+    whole = random_resized_crop(x, 16, 0.6, generator(7))
+    part = random_resized_crop(x[2:], 16, 0.6, generator(7), total=4, offset=2)
+    assert whole.shape == (4, 1, 16, 16)
+    torch.testing.assert_close(part, whole[2:])
+
+
+def test_device_views_are_three_channel_images():
+    mel = mel_batch(3)
+    for scale in ("power", "db"):
+        for crop in (True, False):
+            views = DeviceViews(torch.ones(16), 24, scale, p=0.5, min_scale=0.6, crop=crop)
+            img = views(mel, generator(0))
+            assert img.shape == (3, 3, 24, 24) and torch.isfinite(img).all()
+            assert torch.equal(img[:, 0], img[:, 2])
+
+
+def test_white_noise_mel_power_is_the_window_energy_through_the_filterbank():
+    basis = torch.rand(8, 33, generator=generator(5))
+    window = torch.hann_window(64)
+    expected = window.square().sum() * basis.sum(dim=1)
+    torch.testing.assert_close(white_noise_mel_power(basis, window), expected)

@@ -18,6 +18,7 @@ rule fit_random_forest:
     threads: 1
     params:
         rf=S.evaluation.rf.result(),
+        study=INPUTS.study_order,
         rare_classes=S.evaluation.rare_classes,
         datasets=TEST_SETS,
     script:
@@ -39,6 +40,7 @@ rule cluster_embeddings:
     threads: 1
     params:
         cluster=S.evaluation.cluster.result(),
+        study=INPUTS.study_order,
         datasets=TEST_SETS,
     script:
         "../workflow_scripts/cluster_embeddings.py"

@@ -79,12 +79,17 @@ def test_paper_preset_matches_the_protocol():
     assert (p["precision"], p["init"], p["crop"], p["noise_p"], p["export_step"]) == (
         "fp32", "simclr", True, None, None)  # fp32; the written init; crop and noise as written
     assert (p["momentum"], p["gpus"], p["device"]) == (0.9, 1, "cuda")  # LARS momentum; one GPU
+    # torchvision RandomResizedCrop(BICUBIC) + RandomHorizontalFlip(0.5); exclusion by name; the
+    # study's warmup (docs/paper-fidelity.md)
+    assert (p["crop_on"], p["flip_p"], p["exclude"], p["schedule"]) == ("image", 0.5, "name", "study")
     assert cfg["embed"]["embedders"] == ["reefclr", "imagenet", "vggish", "supervised"]
     s = cfg["supervised"]
     assert (s["encoder"], s["init"], s["epochs"], s["batch_size"], s["lr"], s["weight_decay"], s["augment"]) == (
         "resnet50", "imagenet", 100, 64, 1e-3, 1e-3, True)
     assert (s["momentum"], s["split"], s["views"], s["precision"]) == (0.0, "study", "waveform", "fp32")
+    assert s["noise_p"] == 1.0  # the eval dataset's AddGaussianNoise(p=1)
     ev = cfg["evaluation"]
+    assert ev["study"] == {"order": "dataset", "by_embedder": {}, "class_order": None, "version": 1}
     assert ev["rf"] | {"version": 1} == {"n_estimators": 100, "test_size": 0.2, "random_state": 0, "version": 1}
     assert ev["cluster"]["umap"] | {"metric": "euclidean"} == {
         "n_components": 10, "n_neighbors": 50, "min_dist": 0.0, "random_state": 0, "metric": "euclidean"}
@@ -97,12 +102,14 @@ def test_paper_preset_matches_the_protocol():
                for i, d in tests.items())
     pretrain = [d for d in cfg["data"]["datasets"] if d["role"] == "pretrain"]
     assert [d["data_type"] for d in pretrain] == ["train_data"]
-    # the study's clip names carry site/day/recorder (docs/paper-fidelity.md)
-    patterns = {d["group_pattern"] for d in tests.values()}
-    assert len(patterns) == 1
-    for name, group in [("test_data.australia.class0.degraded_moth32.20230209_162000.wav", "degraded_moth32"),
-                        ("test_data.french_polynesia.class0.sitewday4.5210.210206175513.wav", "sitewday4")]:
-        assert re.search(next(iter(patterns)), name).group(1) == group
+    # the widest field of the study's names that keeps a deployment whole (docs/paper-fidelity.md):
+    # site and recorder; French Polynesia: the site (one recorder over consecutive days)
+    for dataset, name, group in [
+            ("test_australia", "test_data.australia.class0.degraded_moth32.20230209_162000.wav", "degraded_moth32"),
+            ("test_french_polynesia", "test_data.french_polynesia.class0.sitewday4.5210.210206175513.wav", "sitew"),
+            ("test_french_polynesia", "test_data.french_polynesia.class1.sitebday1.5208.210203050000.wav", "siteb")]:
+        assert re.search(tests[dataset]["group_pattern"], name).group(1) == group
+    assert len({d["group_pattern"] for k, d in tests.items() if k != "test_french_polynesia"}) == 1
 
 
 def test_paper_as_run_preset_departs_only_where_the_run_did():
@@ -111,17 +118,24 @@ def test_paper_as_run_preset_departs_only_where_the_run_did():
     written = _load("presets/paper.yaml")
     run = _load("presets/paper.yaml", "presets/paper_as_run.yaml")
     p = run["pretrain"]
-    assert (p["steps"], p["export_step"], p["lr"], p["noise_p"], p["crop"], p["init"]) == (
-        5312, 5100, 0.5, 1.0, False, "torchvision")
+    assert (p["steps"], p["export_step"], p["lr"], p["noise_p"], p["crop"], p["flip_p"], p["init"]) == (
+        5312, 5100, 0.5, 1.0, False, 0.0, "torchvision")
     assert p["precision"] == "fp32"
-    departed = {"steps", "export_step", "lr", "noise_p", "crop", "init"}
+    departed = {"steps", "export_step", "lr", "noise_p", "crop", "flip_p", "init"}
     assert {k: v for k, v in p.items() if k not in departed} == {
         k: v for k, v in written["pretrain"].items() if k not in departed}
-    assert {k: v for k, v in run.items() if k != "pretrain"} == {
-        k: v for k, v in written.items() if k != "pretrain"}
+    # the study's extractors: CTDataset_test order for ReefCLR and ImageNet, dataset.json for VGGish
+    assert run["evaluation"]["study"]["by_embedder"] == {"reefclr": "ctdataset", "imagenet": "ctdataset"}
+    assert run["evaluation"]["study"]["order"] == "dataset"
+    run_ev = dict(run["evaluation"], study=written["evaluation"]["study"])
+    assert run_ev == written["evaluation"]
+    assert {k: v for k, v in run.items() if k not in ("pretrain", "evaluation")} == {
+        k: v for k, v in written.items() if k not in ("pretrain", "evaluation")}
     doc = (REPO / "docs/paper-fidelity.md").read_text()
-    for key in departed:
-        assert f"pretrain.{key}" in doc
+    for key in departed | {"crop_on", "exclude", "schedule"}:
+        assert f"pretrain.{key}" in doc, key
+    for key in ("supervised.noise_p", "evaluation.study.by_embedder", "evaluation.study.class_order"):
+        assert key in doc, key
 
 
 def test_key_order_of_a_config_file_is_not_a_change():

@@ -167,6 +167,11 @@ def test_clustering_change_reruns_only_clustering_and_below(finished):
     assert counts == {"cluster_embeddings": 3, "build_explorer": 1} | TABLES
 
 
+def test_study_order_change_reruns_only_that_embedders_rf_and_clustering(finished):
+    counts = _override(finished, "evaluation:\n  study:\n    by_embedder: {mel_stats: ctdataset}\n")
+    assert counts == {"fit_random_forest": 1, "cluster_embeddings": 1, "build_explorer": 1} | TABLES
+
+
 def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
     counts = _override(finished, "model_input:\n  image_size: 40\n")
     assert "build_spectrogram_cache" not in counts and "segment_recordings" not in counts

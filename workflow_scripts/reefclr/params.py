@@ -191,6 +191,10 @@ class Inputs:
     def probe(self, wildcards) -> dict:
         return probe(self.s, wildcards.probe, wildcards.embedder)
 
+    def study_order(self, wildcards) -> dict:
+        """The order and class codes the study's RF and clustering of one embedder read."""
+        return self.s.evaluation.study.for_embedder(wildcards.embedder)
+
     # --- deployments
     def deploy_weights(self, wildcards) -> list[str]:
         return self.weights(self.s.deploy.embedder)

@@ -179,8 +179,12 @@ class Pretrain(Record):
     warmup_fraction: float
     crop_min_scale: float
     crop: bool
+    crop_on: str
+    flip_p: float
     augment_p: float
     noise_p: float | None
+    exclude: str
+    schedule: str
     init: str
     export_step: int | None
     views: str
@@ -232,6 +236,7 @@ class Supervised(Record):
     views: str
     precision: str
     augment_p: float
+    noise_p: float | None
     crop_min_scale: float
     version: int
     device: str = hardware()
@@ -297,10 +302,30 @@ class Umap2d(Record):
 
 
 @dataclass(frozen=True)
+class Study(Record):
+    """How the study's code ordered and numbered an embedder's clips (``evaluation.study``)."""
+
+    optional: ClassVar[tuple[str, ...]] = ("class_order",)
+    order: str
+    by_embedder: dict[str, str]
+    class_order: tuple[str, ...] | None
+    version: int
+
+    def order_for(self, embedder: str) -> str:
+        return self.by_embedder.get(embedder, self.order)
+
+    def for_embedder(self, embedder: str) -> dict:
+        """What the study's RF and clustering of ``embedder`` read: a rule's params."""
+        return {"order": self.order_for(embedder), "class_order": _plain(self.class_order),
+                "version": self.version}
+
+
+@dataclass(frozen=True)
 class Evaluation(Record):
     section: ClassVar[str] = "evaluation"
     rf: RandomForest
     cluster: Cluster
+    study: Study
     grouped: Grouped
     rare_classes: str
     logreg: Logreg

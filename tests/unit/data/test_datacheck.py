@@ -154,3 +154,25 @@ def test_no_leakage_says_none(tmp_path):
     reports = [ingest.build_manifest(s, tmp_path, SEG)[1] for s in (pre, _test_spec())]
     text, summary = datacheck.summarise(reports)
     assert summary["leakage"] == [] and "- none: no test clip shares" in text
+
+
+def test_data_check_reports_recordings_and_groups_per_class_and_warns_of_confounding(tmp_path):
+    names = [f"test_data.fp.class{k}.site{s}day{d}.5210.{i}.wav"
+             for k, sites in ((0, "bc"), (1, "de")) for s in sites for d in (1, 2) for i in range(2)]
+    for k in (0, 1):
+        for i, name in enumerate(n for n in names if f"class{k}" in n):
+            write_tone(tmp_path / "clips" / f"class{k}" / name, seconds=1.92, freq=200 + 20 * i, seed=i)
+    spec = _test_spec(group_by="pattern", group_pattern=r"\.class\d+\.(site[^.]*?)day\d+\.")
+    site = ingest.build_manifest(spec, tmp_path, SEG)[1]
+    assert site["groups_per_class"] == {"class0": 2, "class1": 2}
+    assert site["recordings_per_class"] == {"class0": 8, "class1": 8}
+    assert datacheck.confounded(site)
+    text, summary = datacheck.summarise([site], NEEDS)
+    assert "| class | clips | recordings | groups |" in text and "| class0 | 8 | 8 | 2 |" in text
+    (warning,) = [p for p in summary["problems"] if "confounded" in p["reason"]]
+    assert warning["severity"] == "warning" and "each of the 4 groups holds one class" in warning["reason"]
+    assert summary["datasets"][0]["confounded"]
+    # one group per recording: nothing coarser than a recording, no confounding warning
+    per_file = _test_spec(group_by="file")
+    report = ingest.build_manifest(per_file, tmp_path, SEG)[1]
+    assert not datacheck.confounded(report)

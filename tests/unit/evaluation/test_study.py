@@ -116,3 +116,126 @@ def test_permutation_p_value_is_uniform_ish_under_no_association():
     rng = np.random.default_rng(1)
     y, clusters = rng.integers(0, 3, 300), rng.integers(0, 6, 300)
     assert study.permutation_p_value(clusters, y, 199, 0) > 0.05
+
+
+# --- the study's clip order and class codes ------------------------------------------------
+# A transcription of the study's CTDataset_test.__init__ (evaluation/my_custom_dataset_eval.py
+# at 84f17e7, lines 176-222) with train_percent=0.0, as its ReefCLR and ImageNet extractors
+# called it; run in a fresh interpreter per hash seed, since its class codes come from a set.
+CTDATASET_TEST = r'''
+import json, sys
+import numpy as np
+json_data = json.load(open(sys.argv[1]))
+split, dataset, train_percent = "test_data", sys.argv[2], 0.0
+data = []
+filtered_audio = [entry for entry in json_data['audio'] if entry["data_type"] == split and entry["dataset"] == dataset]
+json_data['audio'] = filtered_audio
+class_labels = set([obj['class'] for obj in json_data['audio']])
+class_map = {class_label: i for i, class_label in enumerate(class_labels)}
+for sublist in json_data.values():
+    for entry in sublist:
+        path = entry["file_name"]
+        label = class_map[entry["class"]]
+        data.append([path, label])
+data_by_class = {}
+for path, label in data:
+    if label not in data_by_class:
+        data_by_class[label] = []
+    data_by_class[label].append([path, label])
+train_data = []
+test_data = []
+for label, entries in data_by_class.items():
+    n_train = int(len(entries) * train_percent)
+    train_data.extend(entries[:n_train])
+    test_data.extend(entries[n_train:])
+np.random.seed(0)
+np.random.shuffle(test_data)
+print(json.dumps({"class_map": class_map, "data": test_data}))
+'''
+
+
+def _study_fixture(root, classes, n=23):
+    """A study-format dataset.json: classes interleaved out of name order, other data types
+    and datasets between the entries, one 1.92 s clip per entry."""
+    import json as _json
+
+    from helpers import write_tone
+
+    rng = np.random.default_rng(3)
+    entries = []
+    for i in range(n):
+        name = f"clips/test_data.bermuda.{classes[rng.integers(len(classes))]}.site{i % 4}.{i:04d}.wav"
+        write_tone(root / name, seconds=1.92, freq=150 + 10 * i, seed=i)
+        entries.append({"file_name": name, "class": name.split(".")[2], "data_type": "test_data",
+                        "dataset": "test_bermuda"})
+        if i % 5 == 0:
+            entries.append({"file_name": f"clips/other{i}.wav", "class": "x", "data_type": "test_data",
+                            "dataset": "test_kenya"})
+            entries.append({"file_name": f"clips/pre{i}.wav", "class": "", "data_type": "train_data",
+                            "dataset": "pretrain"})
+    (root / "dataset.json").write_text(_json.dumps({"audio": entries}))
+
+
+def test_ctdataset_order_and_codes_are_the_studys(tmp_path):
+    import json as _json
+    import os
+    import subprocess
+    import sys
+
+    from helpers import dataset_spec, segment
+    from reefclr.data import ingest
+
+    classes = ["class3", "class0", "class6", "class1", "class5", "class2", "class4"]
+    _study_fixture(tmp_path, classes)
+    spec = dataset_spec(id="test_bermuda", role="test", format="dataset_json", path="dataset.json",
+                        data_type="test_data", dataset="test_bermuda")
+    manifest, _ = ingest.build_manifest(spec, tmp_path, segment(tail="drop"))
+    script = tmp_path / "ctdataset.py"
+    script.write_text(CTDATASET_TEST)
+    maps = set()
+    for seed in range(6):
+        out = subprocess.run([sys.executable, str(script), str(tmp_path / "dataset.json"), "test_bermuda"],
+                             env=os.environ | {"PYTHONHASHSEED": str(seed)}, capture_output=True, text=True,
+                             check=True)
+        theirs = _json.loads(out.stdout)
+        class_order = tuple(sorted(theirs["class_map"], key=theirs["class_map"].get))
+        maps.add(class_order)
+        ours = study.study_order(manifest.sample(frac=1, random_state=seed), "ctdataset")
+        assert ours["source"].tolist() == [path for path, _ in theirs["data"]]
+        assert study.label_codes(ours["label"], class_order).tolist() == [code for _, code in theirs["data"]]
+    assert len(maps) > 1  # the study's codes depend on the hash seed: the ambiguity is real
+
+
+def test_dataset_order_is_dataset_json_and_codes_default_to_sorted_names():
+    table = pd.DataFrame({"entry": [2, 0, 1], "label": ["b", "a", "b"], "source": ["z", "x", "y"]})
+    assert study.study_order(table, "dataset")["source"].tolist() == ["x", "y", "z"]
+    assert study.label_codes(["b", "a", "c"], None).tolist() == [1, 0, 2]
+    with pytest.raises(ValueError, match=r"leaves out classes \['c'\]"):
+        study.label_codes(["b", "a", "c"], ("b", "a"))
+    with pytest.raises(ValueError, match="unknown study order 'random'"):
+        study.study_order(table, "random")
+
+
+def test_permutation_test_permutes_whole_recordings():
+    """Clusters that follow recordings, not classes: a clip-level shuffle calls the
+    association significant; permuting whole recordings does not."""
+    rng = np.random.default_rng(0)
+    recordings = np.repeat(np.arange(8), 30)
+    y = recordings % 2  # every recording is of one class; 4 recordings per class
+    clusters = recordings.copy()  # each recording is its own cluster
+    assert study.permutation_p_value(clusters, y, 199, 0) < 0.01
+    assert study.permutation_p_value(clusters, y, 199, 0, groups=recordings.astype(str)) > 0.05
+    mixed = rng.integers(0, 2, len(y))  # groups holding both classes: labels permuted within groups
+    assert 0 < study.permutation_p_value(clusters, mixed, 99, 0, groups=recordings.astype(str)) <= 1
+
+
+def test_cramers_v_on_a_2x2_table_uses_the_uncorrected_chi_square():
+    x = np.zeros((40, 2), dtype=np.float32)
+    y = np.array([0] * 20 + [1] * 20)
+    clusters = np.array([0] * 15 + [1] * 5 + [0] * 5 + [1] * 15)
+    assigned = (np.arange(40), clusters, True)
+    scores = study.cluster_scores(x, y, CLUSTER, assigned)
+    table = np.array([[15, 5], [5, 15]])
+    assert scores["chi2_stat"] == pytest.approx(chi2_contingency(table)[0])  # the study's (Yates)
+    plain = chi2_contingency(table, correction=False)[0]
+    assert scores["cramers_v"] == pytest.approx(np.sqrt(plain / 40)) == pytest.approx(0.5)

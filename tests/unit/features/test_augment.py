@@ -54,3 +54,23 @@ def test_white_noise_mel_power_is_the_window_energy_through_the_filterbank():
     window = torch.hann_window(64)
     expected = window.square().sum() * basis.sum(dim=1)
     torch.testing.assert_close(white_noise_mel_power(basis, window), expected)
+
+
+def test_image_crop_is_bicubic_on_the_resized_image_and_flip_mirrors_time():
+    from reefclr.features.augment import ImageViews, random_resized_crop
+    from reefclr.features.spectrogram import to_image
+
+    x = torch.rand(6, 16, 40)
+    on_image = ImageViews(24, 0.6, crop=True, crop_on="image")(x, generator(3))
+    expected = random_resized_crop(to_image(x, 24)[:, :1], 24, 0.6, generator(3), mode="bicubic")
+    assert torch.equal(on_image, expected.expand(-1, 3, -1, -1))
+    on_mel = ImageViews(24, 0.6, crop=True, crop_on="mel")(x, generator(3))
+    assert on_mel.shape == on_image.shape and not torch.allclose(on_mel, on_image)
+    flipped = ImageViews(24, 0.6, crop=False, flip_p=1.0)(x, generator(3))
+    assert torch.equal(flipped, to_image(x, 24).flip(-1))
+    some = ImageViews(24, 0.6, crop=False, flip_p=0.5)(x, generator(4))
+    mirrored = [bool(torch.equal(some[i], flipped[i])) for i in range(6)]
+    assert any(mirrored) and not all(mirrored)
+    part = ImageViews(24, 0.6, crop=True, crop_on="image", flip_p=0.5)(x[2:], generator(5), total=6, offset=2)
+    whole = ImageViews(24, 0.6, crop=True, crop_on="image", flip_p=0.5)(x, generator(5))
+    assert torch.allclose(part, whole[2:], atol=1e-6)  # a process's slice is that slice of the whole

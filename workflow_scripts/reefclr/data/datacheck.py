@@ -53,14 +53,18 @@ def summarise(reports: list[dict], needs: Needs = Needs()) -> tuple[str, dict]:
                      f"- file durations: min {files['duration_s'].min():.1f} s, max {files['duration_s'].max():.1f} s"
                      if len(files) else "- no readable files",
                      f"- clips dropped by annotation overlap: {report['dropped_clips'] or 'none'}",
-                     "", "| class | clips | groups |", "|---|---|---|"]
-        sections += [f"| {label} | {n} | {report['groups_per_class'].get(label, '')} |" for label, n in classes.items()]
+                     "", "| class | clips | recordings | groups |", "|---|---|---|---|"]
+        recordings = report.get("recordings_per_class", {})
+        sections += [f"| {label} | {n} | {recordings.get(label, '')} | {report['groups_per_class'].get(label, '')} |"
+                     for label, n in classes.items()]
         datasets.append({"dataset": report["dataset"], "role": report["role"], "clips": report["clips"],
                          "files": len(files), "hours": round(hours, 4), "classes": classes,
                          "sample_rates": {str(k): v for k, v in rates.items()},
                          "channels": {str(k): v for k, v in channels.items()},
                          "dropped_clips": report["dropped_clips"], "grouping": report["grouping"],
-                         "groups": report["groups"], "groups_per_class": report["groups_per_class"]})
+                         "groups": report["groups"], "groups_per_class": report["groups_per_class"],
+                         "recordings_per_class": report.get("recordings_per_class", {}),
+                         "confounded": confounded(report)})
     leaks = leakage(reports)
     errors = sum(p["severity"] == "error" for p in problems)
     lines = ["# Data check", "",
@@ -87,12 +91,22 @@ def _norm(label: str) -> str:
     return re.sub(r"[\W_]+", "", label.casefold())
 
 
+def confounded(report: dict) -> bool:
+    """Class fully confounded with group: a labelled set whose every group holds one class
+    while some group spans several recordings (sites, deployments), so a grouped score
+    measures site identity as much as class."""
+    if report["role"] != "test" or "mixed_groups" not in report or len(report["classes"]) < 2:
+        return False
+    return report["mixed_groups"] == 0 and report["groups"] < report["recordings"]
+
+
 def predict(reports: list[dict], needs: Needs) -> list[dict]:
     """Problems that would make a later job fail or silently shrink, each with its fix:
     classes too small for the study's split or found in one group only (errors, unless
     ``rare_classes: drop`` leaves them out), a study split too small for its classes, labels
     that differ only in case, spacing or punctuation, few-shot sizes no split can afford,
-    files that gave no clip, and a pretraining set smaller than one batch (warnings)."""
+    files that gave no clip, a class confounded with group, and a pretraining set smaller than
+    one batch (warnings)."""
     out = []
     severity = "warning" if needs.rare_classes == "drop" else "error"
     fix = ("merge it into another class or drop it with the dataset's label_map, or set "
@@ -114,6 +128,11 @@ def predict(reports: list[dict], needs: Needs) -> list[dict]:
         if r.get("grouping") == "none":
             add("grouping", "every clip is its own group, so clips of one recording may sit on both sides of a "
                 "grouped split", "warning; set group_by, group_pattern or group_map")
+        if confounded(r):
+            add("grouping", f"class is confounded with group: each of the {r['groups']} groups holds one class, so "
+                "a grouped score measures group (site) identity as much as class",
+                "warning; read the grouped scores as site-level transfer, or group more finely if the "
+                "deployments allow")
         classes, groups = r["classes"], r["groups_per_class"]
         examples = r.get("class_groups", {})
         for label, n in classes.items():

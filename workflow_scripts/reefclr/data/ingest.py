@@ -112,10 +112,13 @@ class Ingest:
 
     def report(self, clips: pd.DataFrame) -> dict:
         """Facts for the data check: files (with their group, clip count and fingerprint),
-        clips and groups per class, how groups were made, problems."""
+        clips, recordings and groups per class, groups holding several classes, how groups
+        were made, problems."""
         labels = clips["label"].fillna("(unlabelled)")
         classes = labels.value_counts().sort_index()
         groups_per_class = clips.groupby(labels)["group"].nunique().sort_index()
+        recordings_per_class = clips.groupby(labels)["source"].nunique().sort_index()
+        classes_per_group = clips.groupby("group")["label"].nunique()
         class_groups = clips.groupby(labels)["group"].apply(lambda g: sorted(set(g))[:3])
         per_file = clips.groupby("source").agg(group=("group", "first"), clips=("clip_id", "size"))
         files = [f | per_file.loc[f["source"]].to_dict() if f["source"] in per_file.index else f | {"clips": 0}
@@ -124,6 +127,9 @@ class Ingest:
         return {"dataset": self.spec.id, "role": self.spec.role, "clips": len(clips),
                 "classes": {str(k): int(v) for k, v in classes.items()}, "groups": n_groups,
                 "groups_per_class": {str(k): int(v) for k, v in groups_per_class.items()},
+                "recordings_per_class": {str(k): int(v) for k, v in recordings_per_class.items()},
+                "recordings": int(clips["source"].nunique()),
+                "mixed_groups": int((classes_per_group > 1).sum()),
                 "class_groups": {str(k): list(v) for k, v in class_groups.items()},
                 "grouping": grouping.label(self.grouper.method, len(clips), n_groups),
                 "files": [{k: (int(v) if k == "clips" else v) for k, v in f.items()} for f in files],

@@ -30,12 +30,43 @@ from reefclr.settings import Cluster, RandomForest, Umap, Umap2d
 log = logging.getLogger(__name__)
 
 
-def study_order(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the dataset's own order (dataset.json for the study's data): the study's
-    seeded split and clustering see the clips in that order."""
+ORDERS = ("dataset", "ctdataset")
+
+
+def study_order(table: pd.DataFrame, order: str = "dataset") -> pd.DataFrame:
+    """Rows in the order the study's code read them (its seeded split and clustering depend on it).
+
+    dataset: the dataset's own order (``entry``: position in dataset.json; the study's VGGish
+    rows). ctdataset: the study's ``CTDataset_test`` (ReefCLR and ImageNet rows): the clips
+    grouped by class, classes in order of first appearance, dataset order within a class,
+    then shuffled by ``np.random.seed(0); np.random.shuffle``.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"unknown study order {order!r}; known: {', '.join(ORDERS)}")
     if "entry" not in table.columns:
         return table
-    return table.sort_values("entry", kind="stable").reset_index(drop=True)
+    rows = table.sort_values("entry", kind="stable").reset_index(drop=True)
+    if order == "dataset":
+        return rows
+    first_seen = rows.groupby("label", sort=False).ngroup().to_numpy()
+    rows = rows.iloc[np.argsort(first_seen, kind="stable")].reset_index(drop=True)
+    shuffled = np.arange(len(rows))
+    np.random.RandomState(0).shuffle(shuffled)  # the legacy global generator the study seeded
+    return rows.iloc[shuffled].reset_index(drop=True)
+
+
+def label_codes(labels, class_order: tuple[str, ...] | None) -> np.ndarray:
+    """Integer labels as the study's tables hold them: class_order[i] -> i; None: names sorted.
+
+    The study numbered classes by ``enumerate(set(names))``, an order that depends on
+    Python's hash seed; the codes decide which clips a stratified split draws."""
+    labels = np.asarray(labels).astype(str)
+    names = sorted(set(labels)) if class_order is None else list(class_order)
+    missing = sorted(str(x) for x in set(labels) - set(names))
+    if missing:
+        raise ValueError(f"evaluation.study.class_order {names} leaves out classes {missing}")
+    codes = {name: i for i, name in enumerate(names)}
+    return np.array([codes[x] for x in labels], dtype=np.int64)
 
 
 def random_forest(x: np.ndarray, y: np.ndarray, cfg: RandomForest, n_jobs: int = 1) -> dict:
@@ -117,8 +148,34 @@ def _chi2_stat(clusters: np.ndarray, y: np.ndarray, n_clusters: int, n_classes: 
     return float(((table - expected) ** 2 / expected).sum())
 
 
-def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, seed: int) -> float:
-    """Monte-Carlo p of the chi-square statistic under shuffled labels: (1 + #{>= observed}) / (1 + B)."""
+def _shuffler(k: np.ndarray, groups: np.ndarray | None):
+    """A draw of labels under no association that keeps what clips of one group share: each
+    group's class moves with the group when every group holds one class (recordings, sites),
+    labels are permuted within groups otherwise; clip by clip without groups."""
+    if groups is None:
+        return lambda rng: rng.permutation(k)
+    g = np.unique(groups, return_inverse=True)[1]
+    per_group = np.zeros((g.max() + 1, k.max() + 1), dtype=np.int64)
+    np.add.at(per_group, (g, k), 1)
+    if ((per_group > 0).sum(1) == 1).all():
+        group_class = per_group.argmax(1)
+        return lambda rng: rng.permutation(group_class)[g]
+    order = np.argsort(g, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(g[order]) != 0, True])
+
+    def within(rng):
+        out = k.copy()
+        for a, b in zip(starts[:-1], starts[1:]):
+            out[order[a:b]] = rng.permutation(k[order[a:b]])
+        return out
+
+    return within
+
+
+def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, seed: int,
+                        groups: np.ndarray | None = None) -> float:
+    """Monte-Carlo p of the chi-square statistic under permuted labels, (1 + #{>= observed}) /
+    (1 + B); with ``groups``, whole groups are permuted (clips of one recording share a label)."""
     if permutations <= 0:
         return float("nan")
     c = np.unique(clusters, return_inverse=True)[1]
@@ -127,8 +184,9 @@ def permutation_p_value(clusters: np.ndarray, y: np.ndarray, permutations: int, 
     if nc < 2 or nk < 2:
         return 1.0
     observed = _chi2_stat(c, k, nc, nk)
+    draw = _shuffler(k, groups)
     rng = np.random.default_rng(seed)
-    hits = sum(_chi2_stat(c, rng.permutation(k), nc, nk) >= observed - 1e-9 for _ in range(permutations))
+    hits = sum(_chi2_stat(c, draw(rng), nc, nk) >= observed - 1e-9 for _ in range(permutations))
     return float((1 + hits) / (1 + permutations))
 
 
@@ -148,25 +206,31 @@ def cluster_assignments(x: np.ndarray, y: np.ndarray, cfg: Cluster) -> tuple[np.
     return keep, clusters, not any("did not converge" in str(w.message) for w in caught)
 
 
-def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: Cluster, assigned: tuple | None = None) -> dict:
+def cluster_scores(x: np.ndarray, y: np.ndarray, cfg: Cluster, assigned: tuple | None = None,
+                   groups: np.ndarray | None = None) -> dict:
     """Chi-square, Cramer's V, AMI, ARI, homogeneity, completeness of the clusters
-    (``assigned``: the output of ``cluster_assignments``, computed when not given)."""
+    (``assigned``: the output of ``cluster_assignments``, computed when not given). The
+    chi-square is the study's (``chi2_contingency``: Yates-corrected on 2 x 2 tables); both
+    V's are from the uncorrected statistic. ``groups`` (one per clip) makes the permutation
+    test permute whole groups."""
     from scipy.stats import chi2_contingency
 
     n_total = len(y)
     keep, clusters, converged = assigned if assigned is not None else cluster_assignments(x, y, cfg)
     y = y[keep]
+    groups = None if groups is None else np.asarray(groups).astype(str)[keep]
     table = pd.crosstab(clusters, y).to_numpy()
     n_clusters = len(np.unique(clusters))
     if table.shape[0] > 1 and table.shape[1] > 1:
         chi2, p, dof, _ = chi2_contingency(table)
+        plain = float(chi2_contingency(table, correction=False)[0])
     else:
-        chi2, p, dof = 0.0, 1.0, 0
+        chi2, p, dof, plain = 0.0, 1.0, 0, 0.0
     homogeneity, completeness, _ = homogeneity_completeness_v_measure(y, clusters)
     return dict(num_clusters=n_clusters, chi2_stat=float(chi2), p_value=float(p), dof=int(dof),
-                p_permutation=permutation_p_value(clusters, y, cfg.permutations, cfg.random_state),
-                **expected_count_check(table), cramers_v=cramers_v(table, chi2),
-                cramers_v_corrected=cramers_v_corrected(table, chi2),
+                p_permutation=permutation_p_value(clusters, y, cfg.permutations, cfg.random_state, groups),
+                **expected_count_check(table), cramers_v=cramers_v(table, plain),
+                cramers_v_corrected=cramers_v_corrected(table, plain),
                 ami=float(adjusted_mutual_info_score(y, clusters)),
                 ari=float(adjusted_rand_score(y, clusters)), homogeneity=float(homogeneity),
                 completeness=float(completeness), converged=converged, n_points=len(y), n_clips=n_total)

@@ -4,12 +4,13 @@ Each transform fires per clip with probability ``p`` (the study used p=0.5 for e
 waveform augmentations): gain (-10..+5 dB), additive white noise (amplitude 1e-4..5e-4,
 added as its expected mel power), a frequency shift (a proxy for pitch shift), a circular
 time shift, and time/frequency masking; then a random resized crop (scale ``min_scale``..1,
-aspect 3/4..4/3) of the spectrogram image, resized to ``image_size``.
+aspect 3/4..4/3) of the spectrogram, resized to ``image_size``, and a horizontal flip.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -77,10 +78,10 @@ def _mask(x: torch.Tensor, fire: torch.Tensor, max_width: int, dim: int, g: torc
 
 def random_resized_crop(
     x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator, total: int | None = None,
-    offset: int = 0,
+    offset: int = 0, mode: str = "bilinear",
 ) -> torch.Tensor:
     """(B, C, H, W) -> (B, C, S, S): crop of area fraction U(min_scale, 1) and aspect
-    ratio log-U(3/4, 4/3) at a random place, resized bilinearly.
+    ratio log-U(3/4, 4/3) at a random place, resized (``mode``: bilinear or bicubic).
 
     The crops are drawn for a batch of ``total`` items (default B) and items
     ``offset..offset+B`` applied, so each process of a data-parallel run crops its slice of
@@ -100,25 +101,59 @@ def random_resized_crop(
     theta = torch.zeros(b, 2, 3, device=dev, dtype=x.dtype)
     theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = w[mine], cx[mine], h[mine], cy[mine]
     grid = F.affine_grid(theta, (b, x.shape[1], image_size, image_size), align_corners=False)
-    return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    return F.grid_sample(x, grid, mode=mode, padding_mode="border", align_corners=False)
+
+
+def random_flip(x: torch.Tensor, p: float, g: torch.Generator, total: int | None = None, offset: int = 0
+                ) -> torch.Tensor:
+    """Mirror (B, C, S, S) images along their width (time) with probability ``p`` each, drawn
+    for ``total`` items like ``random_resized_crop``."""
+    if p <= 0:
+        return x
+    b = x.shape[0]
+    fire = _fire(b if total is None else total, p, g, x.device)[offset : offset + b]
+    return torch.where(fire.view(-1, 1, 1, 1), x.flip(-1), x)
+
+
+@dataclass(frozen=True)
+class ImageViews:
+    """The image stage of a view: the random resized crop (of the raw mel, bilinear, or of the
+    S x S image, bicubic as the study's torchvision transform), then the horizontal flip."""
+
+    image_size: int
+    min_scale: float
+    crop: bool = True
+    crop_on: str = "mel"
+    flip_p: float = 0.0
+
+    def __call__(self, x: torch.Tensor, g: torch.Generator, total: int | None = None, offset: int = 0
+                 ) -> torch.Tensor:
+        """(B, n_mels, frames) mel, already scaled -> (B, 3, S, S)."""
+        if not self.crop:
+            out = to_image(x, self.image_size)
+        elif self.crop_on == "image":
+            image = to_image(x, self.image_size)[:, :1]
+            out = random_resized_crop(image, self.image_size, self.min_scale, g, total, offset, mode="bicubic")
+        elif self.crop_on == "mel":
+            out = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g, total, offset)
+        else:
+            raise ValueError(f"unknown pretrain.crop_on {self.crop_on!r}; known: mel, image")
+        return random_flip(out, self.flip_p, g, total, offset).expand(-1, 3, -1, -1)
 
 
 class DeviceViews:
     """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device."""
 
     def __init__(self, noise_floor: torch.Tensor, image_size: int, scale: str, p: float, min_scale: float,
-                 crop: bool = True):
-        self.noise_floor, self.image_size, self.scale = noise_floor, image_size, scale
-        self.p, self.min_scale, self.crop = p, min_scale, crop
+                 crop: bool = True, image: ImageViews | None = None):
+        self.noise_floor, self.scale, self.p = noise_floor, scale, p
+        self.image = image or ImageViews(image_size, min_scale, crop)
 
     def __call__(self, mel: torch.Tensor, g: torch.Generator) -> torch.Tensor:
         x = augment_mel(mel, self.noise_floor.to(mel.device), self.p, g)
         if self.scale == "db":
             x = power_to_db(x)
-        if not self.crop:
-            return to_image(x, self.image_size)
-        x = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g)
-        return x.expand(-1, 3, -1, -1)  # (B, 3, S, S)
+        return self.image(x, g)
 
 
 def white_noise_mel_power(basis: torch.Tensor, window: torch.Tensor) -> torch.Tensor:

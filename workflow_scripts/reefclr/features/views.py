@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from reefclr.features.augment import DeviceViews, random_resized_crop, white_noise_mel_power
+from reefclr.features.augment import DeviceViews, ImageViews, white_noise_mel_power
 from reefclr.features.cachedset import CachedSet
 from reefclr.core.processes import Group
 from reefclr.features.spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
@@ -107,12 +107,17 @@ def _worker_init(_: int) -> None:
 
 
 def device_views(spectrogram: Spectrogram, model_input: ModelInput, p: float, min_scale: float,
-                 crop: bool = True) -> DeviceViews:
+                 image: ImageViews | None = None) -> DeviceViews:
     """Batched views from the cached mel (white noise added as its expected mel power)."""
     window = torch.hann_window(spectrogram.win_length, periodic=True)
     basis = torch.from_numpy(mel_basis(spectrogram.sample_rate, spectrogram.n_fft, spectrogram.n_mels))
     return DeviceViews(white_noise_mel_power(basis, window), model_input.image_size, model_input.scale, p,
-                       min_scale, crop=crop)
+                       min_scale, image=image)
+
+
+def image_views(p: Pretrain, model_input: ModelInput) -> ImageViews:
+    """The crop and flip of a pretraining run's views."""
+    return ImageViews(model_input.image_size, p.crop_min_scale, p.crop, p.crop_on, p.flip_p)
 
 
 class ViewSource:
@@ -122,11 +127,11 @@ class ViewSource:
         p = settings.pretrain
         self.kind, self.data, self.batch, self.seed = p.views, data, batch, settings.seed
         self.group, self.device = group, device
-        self.image_size, self.scale = settings.model_input.image_size, settings.model_input.scale
-        self.min_scale, self.workers, self.crop = p.crop_min_scale, p.workers, p.crop
+        self.scale = settings.model_input.scale
+        self.workers, self.image = p.workers, image_views(p, settings.model_input)
         if p.views == "device":
             self.views = device_views(settings.spectrogram, settings.model_input, p.augment_p, p.crop_min_scale,
-                                      crop=p.crop)
+                                      image=self.image)
         elif p.views == "waveform":
             self.melspec = MelSpectrogram.from_settings(settings.spectrogram).to(device)
             self.steps_data = WaveformSteps(data.dirs, batch, settings, group)
@@ -164,10 +169,5 @@ class ViewSource:
             x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
             g = step_generator(self.seed, step, self.device)
             offset = self.group.rank * mel.shape[1]
-            if self.crop:
-                x0, x1 = (random_resized_crop(x[v].unsqueeze(1), self.image_size, self.min_scale, g,
-                                              total=self.batch, offset=offset).expand(-1, 3, -1, -1)
-                          for v in range(2))
-            else:  # the study's published run: the crop was configured but never applied
-                x0, x1 = (to_image(x[v], self.image_size) for v in range(2))
+            x0, x1 = (self.image(x[v], g, total=self.batch, offset=offset) for v in range(2))
             yield step, x0, x1, time.perf_counter() - t0

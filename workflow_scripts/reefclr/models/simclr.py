@@ -3,6 +3,8 @@ Representations", arXiv:2002.05709): encoder, projection head and NT-Xent loss."
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -24,13 +26,13 @@ class ProjectionHead(nn.Module):
 
     def __init__(self, dim_in: int, dim_out: int = 128):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(dim_in, dim_in, bias=False),
-            nn.BatchNorm1d(dim_in),
-            nn.ReLU(),
-            nn.Linear(dim_in, dim_out, bias=False),
-            BatchNorm1dNoBias(dim_out),
-        )
+        self.net = nn.Sequential(OrderedDict([  # the study's layer names: its weight-decay rule reads them
+            ("fc1", nn.Linear(dim_in, dim_in, bias=False)),
+            ("bn1", nn.BatchNorm1d(dim_in)),
+            ("relu1", nn.ReLU()),
+            ("fc2", nn.Linear(dim_in, dim_out, bias=False)),
+            ("bn2", BatchNorm1dNoBias(dim_out)),
+        ]))
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         return self.net(h)  # (B, dim_in) -> (B, dim_out)

@@ -8,28 +8,48 @@ import torch
 from torch import nn
 
 
-def warmup_cosine(step: int, total_steps: int, base_lr: float, warmup_fraction: float) -> float:
-    """Linear warmup from 0 over the first ``warmup_fraction`` of steps, then cosine decay to 0.
+def warmup_cosine(step: int, total_steps: int, base_lr: float, warmup_fraction: float,
+                  schedule: str = "workflow") -> float:
+    """Linear warmup over the first ``warmup_fraction`` of steps, then cosine decay to 0.
 
-    lr(t) = base * t / W for t < W; base * (1 + cos(pi * (t - W) / (T - W))) / 2 after.
+    workflow: lr(t) = base * t / W for t < W (the first update at 0); study (its
+    ``LinearWarmupAndCosineAnneal``, W = int(fraction * T)): base * (t + 1) / (W + 1) for
+    t <= W. Both: base * (1 + cos(pi * (t - W) / (T - W))) / 2 after.
     """
-    warmup = int(round(warmup_fraction * total_steps))
-    if step < warmup:
-        return base_lr * step / warmup
+    if schedule == "study":
+        warmup = int(warmup_fraction * total_steps)
+        if step <= warmup:
+            return base_lr * (step + 1) / (warmup + 1)
+    elif schedule == "workflow":
+        warmup = int(round(warmup_fraction * total_steps))
+        if step < warmup:
+            return base_lr * step / warmup
+    else:
+        raise ValueError(f"unknown pretrain.schedule {schedule!r}; known: workflow, study")
     decay_steps = max(1, total_steps - warmup)
     progress = min(1.0, (step - warmup) / decay_steps)
     return base_lr * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
-    """Split parameters: batch-norm weights and all biases get no decay and no LARS adaptation."""
+def _excluded(module: nn.Module, name: str, full_name: str, exclude: str) -> bool:
+    if exclude == "type":
+        return isinstance(module, nn.modules.batchnorm._BatchNorm) or name == "bias"
+    if exclude == "name":
+        return "bn" in full_name or "bias" in full_name
+    raise ValueError(f"unknown pretrain.exclude {exclude!r}; known: type, name")
+
+
+def param_groups(model: nn.Module, weight_decay: float, exclude: str = "type") -> list[dict]:
+    """Split parameters into a decayed, LARS-adapted group and an excluded one. type: every
+    batch norm and every bias excluded; name: the study's rule, a parameter whose name holds
+    'bn' or 'bias' (so torchvision's ``downsample.1`` batch norms are decayed and adapted)."""
     regular, excluded = [], []
-    for module in model.modules():
+    for prefix, module in model.named_modules():
         for name, p in module.named_parameters(recurse=False):
             if not p.requires_grad:
                 continue
-            is_norm = isinstance(module, nn.modules.batchnorm._BatchNorm)
-            (excluded if is_norm or name == "bias" else regular).append(p)
+            full = f"{prefix}.{name}" if prefix else name
+            (excluded if _excluded(module, name, full, exclude) else regular).append(p)
     return [
         {"params": regular, "weight_decay": weight_decay, "lars": True},
         {"params": excluded, "weight_decay": 0.0, "lars": False},

@@ -101,7 +101,7 @@ class TrainingViews:
         cfg = job.supervised
         self.data, self.job, self.device = data, job, device
         if cfg.views == "waveform":
-            self.augment = study_augment(cfg.augment_p, job.waveform_method)
+            self.augment = study_augment(cfg.augment_p, job.waveform_method, cfg.noise_p)
             self.melspec = MelSpectrogram.from_settings(job.spectrogram).to(device)
         else:
             self.views = device_views(job.spectrogram, job.model_input, cfg.augment_p, cfg.crop_min_scale)

@@ -99,7 +99,7 @@ def pretrain(job: PretrainJob, stop_after: int | None = None) -> TrainResult:
     data = CachedSet.open(list(job.shard_dirs))
     batch = _global_batch(cfg.batch_size, len(data), group.world)
     model = SimCLR(EncoderArgs(cfg.encoder, cfg.width), cfg.projection_dim, cfg.init)
-    opt = LARS(param_groups(model, cfg.weight_decay), lr=cfg.lr, momentum=cfg.momentum,
+    opt = LARS(param_groups(model, cfg.weight_decay, cfg.exclude), lr=cfg.lr, momentum=cfg.momentum,
                trust_coefficient=cfg.trust_coefficient)
     ckpt_path = Path(job.checkpoint)
     start, history, sessions = _resume(ckpt_path, job.run_hash, model, opt)
@@ -133,7 +133,7 @@ def pretrain(job: PretrainJob, stop_after: int | None = None) -> TrainResult:
     t_step = time.perf_counter()
     for step, x0, x1, waited in source.iterate(start, end):
         x = torch.cat([x0, x1]).contiguous(memory_format=layout)  # (2b, 3, S, S): view 0, view 1
-        lr = warmup_cosine(step, steps, cfg.lr, cfg.warmup_fraction)
+        lr = warmup_cosine(step, steps, cfg.lr, cfg.warmup_fraction, cfg.schedule)
         for param_group in opt.param_groups:
             param_group["lr"] = lr
         with autocast:
@@ -225,7 +225,7 @@ class Progress:
 def save_checkpoint(path: Path, model: SimCLR, opt: torch.optim.Optimizer, progress: Progress, run_hash: str) -> None:
     """Everything to resume: weights, optimiser state, step, history, RNG, settings hash."""
     state = dict(
-        model_args=dict(encoder=model.encoder_args.to_dict(), projection_dim=model.head.net[3].out_features),
+        model_args=dict(encoder=model.encoder_args.to_dict(), projection_dim=model.head.net.fc2.out_features),
         state_dict=model.state_dict(), optimizer=opt.state_dict(), step=progress.step, history=progress.history,
         sessions=progress.sessions, run_hash=run_hash,
         rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state()),

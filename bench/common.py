@@ -90,15 +90,15 @@ def table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def write_section(name: str, command: str, body: str) -> None:
-    """Replace the generated section ``name`` of docs/benchmarks.md (and print it)."""
+def write_section(name: str, command: str, body: str, doc: Path = DOC) -> None:
+    """Replace the generated section ``name`` of ``doc`` (docs/benchmarks.md; and print it)."""
     block = f"Command: `{command}`. Machine: {machine()}. Date: {today()}.\n\n{body.strip()}\n"
     print(block)
-    text = DOC.read_text()
+    text = doc.read_text()
     pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
     if not pattern.search(text):
-        raise SystemExit(f"{DOC}: no section markers for {name!r}")
-    DOC.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text))
+        raise SystemExit(f"{doc}: no section markers for {name!r}")
+    doc.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text))
 
 
 def tone_cache(workdir: Path, sites: int = 4, seconds: int = 120) -> list[str]:

@@ -82,3 +82,15 @@ def test_grouped_table_has_a_column_per_probe_and_no_empty_one():
     table = text.split("<h2>Grouped macro-F1</h2>")[1].split("</thead>")[0]
     assert re.findall(r"<th>([^<]*)</th>", table) == ["dataset", "embedder", "linear probe, grouped splits",
                                                      "random forest, grouped splits"]
+
+
+def test_missing_and_unreliable_intervals_are_said_not_printed_plain(tmp_path):
+    summary = _summary().assign(groups=8, class_groups=4, reliable=True)
+    summary.loc[0, ["ci_low", "ci_high"]] = float("nan")  # every split scored the same
+    summary.loc[3, ["reliable", "class_groups"]] = (False, 2)
+    texts = {r["embedder"] + r["dataset"]: resultspage._interval(r) for _, r in summary.iterrows()}
+    assert texts["reefclrtest_a"] == "0.900 (no interval: every split scored the same)"
+    assert texts["reefclrtest_b"].endswith("(unreliable: a class is found in only 2 group(s))")
+    assert texts["birdnettest_a"] == "0.850 [0.800, 0.900]"
+    answer = {a["dataset"]: a for a in resultspage.answers(summary, _paired())}["test_a"]
+    assert "8 groups, 10 distinct splits" in resultspage.answer_html(answer)

@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reefclr.registry import display_name
@@ -25,7 +26,15 @@ th{background:#f4f4f4} .answer{background:#f6fbff;border-left:4px solid #1f77b4;
 
 
 def _interval(row: pd.Series, mean: str = "mean") -> str:
-    return f"{row[mean]:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+    """'mean [low, high]', or the mean with why there is no interval or why not to trust it."""
+    if not (np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])):
+        return f"{row[mean]:.3f} (no interval: every split scored the same)"
+    text = f"{row[mean]:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+    if "reliable" in row and not row["reliable"]:
+        fewest = row.get("class_groups")
+        why = f"a class is found in only {int(fewest)} group(s)" if pd.notna(fewest) else "coverage not measured"
+        text += f" (unreliable: {why})"
+    return text
 
 
 def answers(summary: pd.DataFrame, paired: pd.DataFrame, protocol: str = HEADLINE[0],
@@ -47,8 +56,9 @@ def answers(summary: pd.DataFrame, paired: pd.DataFrame, protocol: str = HEADLIN
                         low=min(sign * pair["ci_low"], sign * pair["ci_high"]),
                         high=max(sign * pair["ci_low"], sign * pair["ci_high"]), p_holm=pair["p_holm"])
             (better if pair["distinguishable_holm"] and item["diff"] > 0 else tied).append(item)
+        groups = best.get("groups")
         out.append(dict(dataset=dataset, best=best["embedder"], score=_interval(best), grouping=best["grouping"],
-                        splits=int(best["splits"]), better=sorted(better, key=lambda i: -i["diff"]),
+                        splits=int(best["splits"]), groups=int(groups) if pd.notna(groups) else None, better=sorted(better, key=lambda i: -i["diff"]),
                         tied=sorted(tied, key=lambda i: i["diff"]), embedders=int(group["embedder"].nunique())))
     return out
 
@@ -61,7 +71,8 @@ def _names(items: list[dict]) -> str:
 def answer_html(a: dict) -> str:
     head = (f"<div class='answer'><b>{html.escape(a['dataset'])}</b>: "
             f"<b>{html.escape(display_name(a['best']))}</b>{' is best' if a['embedders'] > 1 else ''}, grouped RF "
-            f"macro-F1 {a['score']} (splits grouped by {html.escape(a['grouping'])}, {a['splits']} distinct splits).<br>")
+            f"macro-F1 {a['score']} (splits grouped by {html.escape(a['grouping'])}, "
+            f"{str(a['groups']) + ' groups, ' if a.get('groups') else ''}{a['splits']} distinct splits).<br>")
     if a["embedders"] < 2:
         return head + "Only one embedder was evaluated: there is nothing to compare it with.</div>"
     return (head + f"Distinguishably better than: {_names(a['better'])}.<br>"
@@ -108,9 +119,11 @@ def page(tables: Tables, figures: list[str | Path], title: str = TITLE, notice: 
                  "spectrograms and audio); the full Snakemake report: <a href='report.html'>report.html</a>.</p>")
     parts.append("<h2>The answer, per test set</h2>")
     parts += [answer_html(a) for a in answers(summary, paired)]
-    parts.append("<p>Intervals are corrected resampled-t 95% intervals over distinct grouped splits, kept "
-                 "inside [0, 1]; differences are paired on the same splits, p-values Holm-adjusted per "
-                 "protocol (tables/paired_differences.csv)."
+    parts.append("<p>Intervals are 95% t intervals over distinct grouped splits, kept inside [0, 1]: the "
+                 "splits' corrected variance plus the variance over the sample of groups (a delete-one-group "
+                 "jackknife), with coverage measured by simulation (docs/statistics.md). An interval is "
+                 "marked unreliable when a class is found in fewer than 3 groups. Differences are paired on "
+                 "the same splits, p-values Holm-adjusted per protocol (tables/paired_differences.csv)."
                  + (" One embedder was evaluated, so no difference between embedders could be computed."
                     if paired.empty else "") + "</p>")
     parts.append("<h2>Grouped macro-F1</h2>" + grouped.to_html(index=False, border=0))

@@ -39,7 +39,7 @@ FAMILIES = {
     "eval": ("Random forest, UMAP + affinity propagation + chi-square, tables; search and classifiers over "
              "deployments.", BASE + ["scipy", "scikit-learn", "umap-learn", "tqdm", "faiss-cpu"]),
     "report": ("Figures, the results page and the explorer.",
-               BASE + ["matplotlib", "pillow", "scikit-learn", "soundfile", "bokeh"]),
+               BASE + ["matplotlib", "pillow", "scipy", "scikit-learn", "soundfile", "bokeh"]),
     "tf": ("Waveform embedders: VGGish and YAMNet (TF-Hub), SurfPerch and Perch 2.0 (Kaggle), BirdNET (TFLite "
            "through ai-edge-litert), acoustic indices (scikit-maad); weight downloads; torch for the shared "
            "embedding code.",

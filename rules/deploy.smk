@@ -64,6 +64,7 @@ rule search_deploy:
     threads: 1
     params:
         top_k=S.deploy.top_k,
+        centre=S.deploy.centre,
     script:
         "../workflow_scripts/search_deploy.py"
 
@@ -116,6 +117,8 @@ rule detect_events:
         events=paths.detection("events.csv"),
         raven=directory(paths.detection("raven")),
         daily=paths.detection("site_day.csv"),
+        event_scores=paths.detection("event_scores.csv"),
+        occupancy=paths.detection("occupancy.csv"),
     log:
         "logs/detect_events/{dataset}/{sound}.log",
     benchmark:
@@ -127,9 +130,80 @@ rule detect_events:
         detect=S.deploy.detect.result(),
         hop_s=INPUTS.hop_s,
         truth=[S.deploy.truth, S.deploy.truth_label_column],
+        seed=S.seed,
         dpi=S.figures.dpi,
     script:
         "../workflow_scripts/detect_events.py"
+
+
+rule review_samples:
+    input:
+        classifier=paths.CLASSIFIER,
+        scores=paths.SCORES,
+        reviewed=INPUTS.reviewed_table,
+    output:
+        validation=paths.review("validation.selections.txt"),
+        active=paths.review("active.selections.txt"),
+    log:
+        "logs/review_samples/{dataset}/{sound}.log",
+    benchmark:
+        "benchmarks/review_samples/{dataset}/{sound}.tsv"
+    conda:
+        "../envs/eval.yaml"
+    threads: 1
+    params:
+        review=S.deploy.review.sampling(),
+        classifier=INPUTS.classifier,
+        seed=S.seed,
+    script:
+        "../workflow_scripts/review_samples.py"
+
+
+# The demo's reviewer: answers its validation sample from the known events.
+rule simulate_review:
+    input:
+        validation=paths.review("validation.selections.txt"),
+        truth=INPUTS.truth,
+    output:
+        paths.review("validation.reviewed.txt"),
+    log:
+        "logs/simulate_review/{dataset}/{sound}.log",
+    benchmark:
+        "benchmarks/simulate_review/{dataset}/{sound}.tsv"
+    conda:
+        "../envs/eval.yaml"
+    threads: 1
+    params:
+        truth=[S.deploy.truth, S.deploy.truth_label_column],
+        marks=[S.deploy.review.positive[0], S.deploy.review.negative[0]],
+    script:
+        "../workflow_scripts/simulate_review.py"
+
+
+rule estimate_density:
+    input:
+        scores=paths.SCORES,
+        reviewed=INPUTS.reviewed_validation,
+        truth=INPUTS.truth,
+    output:
+        density=paths.detection("density.csv"),
+        figure=reported(paths.detection("density.png"), "density", "Deployment"),
+        summary=paths.detection("density.json"),
+    log:
+        "logs/estimate_density/{dataset}/{sound}.log",
+    benchmark:
+        "benchmarks/estimate_density/{dataset}/{sound}.tsv"
+    conda:
+        "../envs/report.yaml"
+    threads: 1
+    params:
+        review=S.deploy.review.estimate(),
+        hop_s=INPUTS.hop_s,
+        truth=[S.deploy.truth, S.deploy.truth_label_column],
+        seed=S.seed,
+        dpi=S.figures.dpi,
+    script:
+        "../workflow_scripts/estimate_density.py"
 
 
 # The hits and detections of a deployment, to look at and listen to in the explorer.

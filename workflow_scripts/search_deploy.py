@@ -14,6 +14,6 @@ weights = read_parquet_metadata(snakemake.input.queries).get("weights_sha256")
 for path in shards:
     if read_parquet_metadata(path).get("weights_sha256") != weights:
         raise ValueError(f"{path}: embedded with other weights than the queries ({snakemake.input.queries})")
-hits = search.hits_table(queries, shards, snakemake.params.top_k)
+hits = search.hits_table(queries, shards, snakemake.params.top_k, snakemake.params.centre)
 write_table(hits, snakemake.output.hits)
 raven.write_tables(hits, snakemake.output.raven, "search", ["query", "rank", "score"])

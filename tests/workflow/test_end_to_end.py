@@ -40,14 +40,22 @@ def test_long_table(finished):
     assert {"rf", "cluster", "rf_grouped", "logreg_grouped", "fewshot_k1"} <= set(long.protocol)
     assert {"test_f1", "cramers_v", "cramers_v_corrected", "p_permutation", "chi2_valid", "ami", "ari", "macro_f1",
             "balanced_accuracy", "roc_auc"} <= set(long.metric)
-    assert set(long[long.protocol == "logreg_grouped"].repeat) <= set(range(5))
+    splits = long[(long.protocol == "logreg_grouped") & ~long.metric.str.startswith("loo:")]
+    assert set(splits.repeat) <= set(range(5))
+    loo = long[long.metric == "loo:macro_f1"]  # the leave-one-group-out scores behind the intervals
+    assert len(loo) and (loo.groupby(["embedder", "dataset", "protocol"]).repeat.nunique() >= 2).all()
 
 
 def test_grouped_summary_and_paired_differences(finished):
     summary = pd.read_csv(finished / "results/tables/grouped_summary.csv")
     macro = summary[summary.metric == "macro_f1"]
     assert len(macro[macro.protocol == "rf_grouped"]) == 18
-    assert ((macro.ci_low <= macro["mean"]) & (macro["mean"] <= macro.ci_high)).all()
+    shown = macro.dropna(subset=["ci_low"])  # no interval where every split scored the same
+    assert len(shown) and ((shown.ci_low <= shown["mean"]) & (shown["mean"] <= shown.ci_high)).all()
+    assert {"groups", "class_groups", "method", "reliable"} <= set(summary.columns)
+    assert (macro.method == "corrected t + group jackknife").all() and (macro.groups >= 2).all()
+    assert (summary.reliable == (summary.class_groups >= 3) & summary.ci_low.notna()
+            & (summary.method == "corrected t + group jackknife")).all()
     bounded = summary.dropna(subset=["ci_low"])
     assert ((bounded.ci_low >= 0) & (bounded.ci_high <= 1)).all()  # inside the metric's range
     assert set(summary.grouping) == {"recording", "pattern"} and summary.splits.between(2, 5).all()
@@ -153,7 +161,7 @@ def test_split_change_reruns_every_grouped_probe(finished):
 
 def test_figure_change_reruns_only_figures(finished):
     # the diel figure too, and the explorer's deployment tab that shows its detections
-    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1} | EXPLORER
+    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1, "estimate_density": 1} | EXPLORER
     assert _override(finished, "figures:\n  dpi: 100\n") == expected
 
 
@@ -209,11 +217,66 @@ def test_deployment_search_classifier_detections_and_summaries(finished):
     hourly = pd.read_csv(deploy / "detections/fish/site_hour.csv")
     assert set(hourly["site"]) == {"reef01", "reef02"} and hourly["events"].sum() == summary["events"]
     assert Image.open(deploy / "detections/fish/diel.png").size[0] > 300
+    v = clf["validation"]
+    assert v["roc_auc_low"] <= v["roc_auc"] <= v["roc_auc_high"] and "bootstrap over recordings" in v["interval"]
+    assert ("reaches no stated precision" in summary["threshold_from"]) == v["near_chance"]
+    scored = pd.read_csv(deploy / "detections/fish/event_scores.csv")
+    overall = scored[scored.level == "all"].iloc[0]
+    assert overall.known == truth["known_events"] and overall.matched <= min(overall.detections, overall.known)
+    assert set(scored[scored.level == "recording"].name) == {f for f in scored.name if f.endswith(".wav")}
+    assert summary["truth"]["iou"]["f1"] == pytest.approx(overall.f1)
+    history = pd.read_csv(deploy / "detections/fish/occupancy.csv")
+    days = summary["occupancy"]["occasions"]
+    assert list(history.columns) == ["site"] + [f"y.{j}" for j in range(1, len(days) + 1)] + [
+        f"effort.{j}" for j in range(1, len(days) + 1)]
+    assert set(history.site) == {"reef01", "reef02"} and history.filter(like="y.").isin([0, 1]).all().all()
+    centred_spread = hits.groupby("query")["score"].agg(lambda s: s.max() - s.min())
+    assert (centred_spread > 0.01).all()  # centred cosines spread (raw ones crowd near 1)
 
 
 def test_threshold_change_reruns_only_the_detections(finished):
     counts = _override(finished, "deploy:\n  detect:\n    threshold: 0.5\n")
     assert counts == {"detect_events": 1} | EXPLORER  # the explorer shows the detections
+
+
+def test_iou_or_occasion_change_reruns_only_the_detections(finished):
+    counts = _override(finished, "deploy:\n  detect:\n    min_iou: 0.5\n    occasion: hour\n")
+    assert counts == {"detect_events": 1} | EXPLORER
+
+
+def test_density_and_review_changes_rerun_no_embedding(finished):
+    """A new interval level reruns only the estimate; a larger sample redraws it, has it
+    reviewed (the demo's reviewer) and estimates again; nothing is embedded or scored again."""
+    assert _override(finished, "deploy:\n  review:\n    level: 0.8\n") == {"estimate_density": 1, "all": 1}
+    counts = _override(finished, "deploy:\n  review:\n    per_bin: 12\n")
+    assert counts == {"review_samples": 1, "simulate_review": 1, "estimate_density": 1, "all": 1}
+
+
+def test_review_samples_and_call_density(finished):
+    review = finished / "results/deploy/deploy_reef/review/fish"
+    validation = pd.read_csv(review / "validation.selections.txt", sep="\t", keep_default_na=False)
+    assert {"Source", "Site", "Score", "Bin", "Review"} <= set(validation.columns)
+    assert (validation.Review == "").all() and validation.groupby(["Site", "Bin"]).size().max() <= 10
+    active = pd.read_csv(review / "active.selections.txt", sep="\t")
+    windows = len(pd.read_parquet(finished / "results/deploy/deploy_reef/scores/fish.parquet"))
+    assert len(active) == min(40, windows - len(validation)) > 0 and not set(zip(active.Source, active["Begin Time (s)"])) & set(
+        zip(validation.Source, validation["Begin Time (s)"]))
+    reviewed = pd.read_csv(review / "validation.reviewed.txt", sep="\t")
+    assert set(reviewed.Review) <= {"y", "n"} and len(reviewed) == len(validation)
+    detections = finished / "results/deploy/deploy_reef/detections/fish"
+    table = pd.read_csv(detections / "density.csv")
+    assert list(table.columns) == ["site", "period", "windows", "recorded_min", "density", "low", "high",
+                                   "reviewed", "true_density"]
+    assert ((table.low <= table.density) & (table.density <= table.high)).all()
+    assert {"all", "reef01", "reef02"} == set(table.site) and table.true_density.between(0, 1).all()
+    summary = json.loads((detections / "density.json").read_text())
+    assert summary["reviewed"] == len(reviewed) and len(summary["sites"]) == 2
+    assert Image.open(detections / "density.png").size[0] > 300
+
+
+def test_search_centring_change_reruns_only_the_search(finished):
+    counts = _override(finished, "deploy:\n  centre: none\n")
+    assert counts == {"search_deploy": 1} | EXPLORER
 
 
 def test_a_new_query_reruns_only_the_search(finished, tmp_path):

@@ -133,7 +133,22 @@ def targets(s: Settings, is_demo: bool) -> list[str]:
         if s.deploy.queries:
             out.append(paths.HITS.format(dataset=d))
         out += [paths.DETECTIONS.format(dataset=d, sound=x, name="summary.json") for x in sounds]
+        out += [paths.REVIEW.format(dataset=d, sound=x, name="validation.selections.txt") for x in sounds]
+        out += [paths.DETECTIONS.format(dataset=d, sound=x, name="density.csv") for x in sounds
+                if reviewed_validation(s, is_demo, d, x)]
     return out
+
+
+def reviewed_validation(s: Settings, is_demo: bool, dataset: str, sound: str) -> str | None:
+    """The reviewed validation sample of one sound and deployment: the demo's simulated
+    reviewer's, or a user's table under ``deploy.review.reviewed`` when it exists; else none
+    (no density estimate)."""
+    if is_demo and s.deploy.truth:
+        return paths.REVIEW.format(dataset=dataset, sound=sound, name="validation.reviewed.txt")
+    if s.deploy.review.reviewed:
+        path = os.path.join(s.data.root, s.deploy.review.reviewed, f"{dataset}.{sound}.validation.txt")
+        return path if os.path.exists(path) else None
+    return None
 
 
 class Inputs:
@@ -222,6 +237,16 @@ class Inputs:
         if self.is_demo and not os.path.isabs(queries):
             return [paths.DEMO]
         return [os.path.join(self.s.data.root, queries)]
+
+    def reviewed_validation(self, wildcards) -> list[str]:
+        found = reviewed_validation(self.s, self.is_demo, wildcards.dataset, wildcards.sound)
+        return [found] if found else []
+
+    def truth(self, wildcards) -> list[str]:
+        """The folder of known events (the demo's is made with the demo)."""
+        if not self.s.deploy.truth:
+            return []
+        return [paths.DEMO] if self.is_demo else [os.path.join(self.s.data.root, self.s.deploy.truth)]
 
     def hits(self, wildcards) -> list[str]:
         return [paths.HITS.format(dataset=wildcards.dataset)] if self.s.deploy.queries else []

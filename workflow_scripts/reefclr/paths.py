@@ -52,6 +52,7 @@ HITS_RAVEN = "results/deploy/{dataset}/search/raven"
 CLASSIFIER = "results/deploy/classifiers/{sound}.json"
 SCORES = "results/deploy/{dataset}/scores/{sound}.parquet"
 DETECTIONS = "results/deploy/{dataset}/detections/{sound}/{name}"
+REVIEW = "results/deploy/{dataset}/review/{sound}/{name}"
 MEDIA = "results/deploy/{dataset}/media.parquet"
 
 
@@ -71,6 +72,11 @@ def cache_file(name: str) -> str:
 def detection(name: str) -> str:
     """One file of a sound's detections in a deployment, ``{dataset}`` and ``{sound}`` left as wildcards."""
     return DETECTIONS.replace("{name}", name)
+
+
+def review(name: str) -> str:
+    """One file of a sound's review samples in a deployment, ``{dataset}`` and ``{sound}`` left as wildcards."""
+    return REVIEW.replace("{name}", name)
 
 
 def shard_files(dataset: str, shards: int, names=CACHE_FILES) -> list[str]:

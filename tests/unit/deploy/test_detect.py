@@ -114,3 +114,69 @@ def test_reviewed_hits_with_an_unknown_value_name_the_file_and_row(tmp_path):
         table, sep="\t", index=False)
     with pytest.raises(ValueError, match="row 1: no window of the deployment starts at 0.0 s in c.wav"):
         detect.reviewed_examples(table, "Review", ["y"], ["n"], windows)
+
+
+def test_validation_intervals_flag_a_classifier_near_chance():
+    good = detect.train(_examples(), "fish", DEPLOY, "a" * 64, 0, "x")["validation"]
+    assert good["roc_auc_low"] > 0.9 and not good["near_chance"] and 0 < good["precision_low"] <= good["precision"]
+    noise = _examples().assign(y=np.tile([0, 0, 1, 1], 20))  # labels that follow no signal of the vectors
+    clf = detect.train(noise, "fish", DEPLOY, "a" * 64, 0, "x")
+    v = clf["validation"]
+    assert v["near_chance"] and v["roc_auc_low"] <= 0.5 and not clf["target_reached"]
+    assert "reaches no stated precision" in detect.threshold_origin(None, clf)
+    assert "lower bound" in detect.threshold_origin(None, detect.train(_examples(), "fish", DEPLOY, "a" * 64, 0, "x"))
+
+
+def test_iou_matching_is_one_to_one_at_the_dcase_bound():
+    found = pd.DataFrame({"offset_s": [0.0, 0.5, 10.0, 20.0], "end_s": [2.0, 2.5, 12.0, 20.4]})
+    truth = pd.DataFrame({"begin_s": [0.2, 10.5, 20.0], "end_s": [2.2, 13.0, 22.0]})
+    # two detections overlap the first event: one match; the second event IoU 1.5/3 = 0.5; the
+    # third 0.4/2 = 0.2 < 0.3
+    assert detect.iou_matches(found, truth, 0.3) == 2
+    assert detect.iou_matches(found, truth, 0.19) == 3
+    assert detect.iou_matches(found.iloc[:0], truth, 0.3) == 0
+
+
+def test_iou_scores_per_site_and_recording_with_intervals_over_recordings():
+    rows = [("a1.wav", "reef01", 4, 5, 3), ("a2.wav", "reef01", 2, 2, 2), ("a3.wav", "reef01", 3, 1, 1),
+            ("b1.wav", "reef02", 0, 3, 0)]
+    recordings = pd.DataFrame(rows, columns=["source", "site", "detections", "known", "matched"])
+    table = detect.iou_scores(recordings, seed=0).set_index(["level", "name"])
+    overall = table.loc[("all", "all")]
+    assert overall["precision"] == pytest.approx(6 / 9) and overall["recall"] == pytest.approx(6 / 11)
+    assert overall["precision_low"] <= overall["precision"] <= overall["precision_high"]
+    assert table.loc[("site", "reef01"), "recall"] == pytest.approx(6 / 8)
+    assert np.isnan(table.loc[("site", "reef02"), "recall_low"])  # one recording: no interval
+    assert table.loc[("recording", "a3.wav"), "precision"] == pytest.approx(1 / 3)
+    assert list(table.reset_index().columns) == detect.EVENT_SCORE_COLUMNS
+
+
+def test_detection_history_is_unmarked_wide_with_na_where_not_recorded():
+    scores = _scores()
+    later = scores[scores.source == "b.wav"].assign(time=pd.Timestamp("2023-04-02 03:00"), source="c.wav")
+    scores = pd.concat([scores, later], ignore_index=True)
+    found = detect.events(scores, 0.5, 1.0)
+    history = detect.detection_history(scores, found, "day", hop_s=1.92).set_index("site")
+    assert list(history.columns) == ["y.1", "y.2", "effort.1", "effort.2"]
+    assert detect.history_occasions(scores, "day") == ["2023-04-01", "2023-04-02"]
+    assert history.loc["reef01", "y.1"] == 1 and pd.isna(history.loc["reef01", "y.2"])  # not recorded on day 2
+    assert history.loc["reef02", "y.1"] == 0 and history.loc["reef02", "y.2"] == 0
+    assert history.loc["reef01", "effort.1"] == pytest.approx(5 * 1.92 / 60)
+    hourly = detect.detection_history(scores, found, "hour", hop_s=1.92)
+    assert detect.history_occasions(scores, "hour") == ["2023-04-01T19", "2023-04-02T03"] and len(hourly) == 2
+
+
+def test_reviewed_windows_by_source_path_with_unsure_marks_left_out(tmp_path):
+    """Two sites with recordings of the same file name: the Source column tells them apart; a
+    table without it is refused rather than matched twice."""
+    windows = pd.DataFrame({"source": ["reef01/a.wav", "reef02/a.wav"], "offset_s": [0.0, 0.0],
+                            "end_s": 1.92, "site": ["reef01", "reef02"], "clip_id": ["w0", "w1"]})
+    table = tmp_path / "validation.txt"
+    pd.DataFrame({"Begin File": ["a.wav", "a.wav"], "Source": ["reef02/a.wav", "reef01/a.wav"],
+                  "Begin Time (s)": [0.0, 0.0], "Review": ["y", "u"]}).to_csv(table, sep="\t", index=False)
+    marked = detect.reviewed_examples(table, "Review", ["y"], ["n"], windows, skip=["u"])
+    assert marked[["clip_id", "y"]].values.tolist() == [["w1", 1]]
+    pd.DataFrame({"Begin File": ["a.wav"], "Begin Time (s)": [0.0], "Review": ["y"]}).to_csv(
+        table, sep="\t", index=False)
+    with pytest.raises(ValueError, match="row 1: 2 recordings are named a.wav .*add a Source column"):
+        detect.reviewed_examples(table, "Review", ["y"], ["n"], windows)

@@ -46,3 +46,19 @@ def test_few_shot_lines_use_embedder_colours(monkeypatch, tmp_path):
     plots.few_shot_curves(summary, EMBEDDERS, tmp_path / "c.png")
     lines = {ln.get_label(): mcolors.to_hex(ln.get_color()) for ln in figures[0].axes[0].get_lines()}
     assert lines == {name: mcolors.to_hex(c) for name, c in plots.embedder_colours(EMBEDDERS).items()}
+
+
+def test_unreliable_intervals_are_hatched_and_groups_labelled(monkeypatch, tmp_path):
+    figures = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path, dpi: figures.append(fig))
+    summary = pd.DataFrame({"embedder": EMBEDDERS, "dataset": "test_kenya", "protocol": "rf_grouped",
+                            "metric": "macro_f1", "mean": 0.5, "ci_low": 0.4, "ci_high": 0.6,
+                            "grouping": "site", "splits": 6, "groups": 8, "reliable": [True, False, True]})
+    plots.interval_bars(summary, "macro_f1", {"rf_grouped": "RF"}, EMBEDDERS, tmp_path / "b.png")
+    (fig,) = figures
+    hatches = {bars.get_label(): bars.patches[0].get_hatch() for bars in fig.axes[0].containers
+               if hasattr(bars, "patches") and bars.patches}
+    assert hatches == {display_name("reefclr"): None, display_name("random_init"): "///",
+                       display_name("mel_stats"): None}
+    assert "8 groups, 6 splits" in fig.axes[0].get_xticklabels()[0].get_text()
+    assert any("unreliable" in t.get_text() for t in fig.texts)

@@ -61,9 +61,10 @@ COLUMNS = ["Selection", "View", "Channel", RAVEN_BEGIN, RAVEN_END, "Low Freq (Hz
            "Annotation"]
 
 
-def write_selections(path: Path, rows: pd.DataFrame, begin_file: str, label: str, extra: list[str]) -> None:
+def write_selections(path: Path, rows: pd.DataFrame, begin_file, label: str, extra: list[str]) -> None:
     """``rows`` (offset_s, end_s and the ``extra`` columns) as a tab-separated Raven table
-    with an empty ``Review`` column to fill in (the positive / negative values of the config)."""
+    with an empty ``Review`` column to fill in (the positive / negative values of the config);
+    ``begin_file``: the recording's file name, or one per row."""
     table = pd.DataFrame({
         "Selection": range(1, len(rows) + 1), "View": "Spectrogram 1", "Channel": 1,
         RAVEN_BEGIN: rows["offset_s"].round(4).to_numpy(), RAVEN_END: rows["end_s"].round(4).to_numpy(),

@@ -126,9 +126,11 @@ def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
 
 def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str], embedders: list[str], path,
                   dpi: int = 150) -> None:
-    """One panel per protocol: mean of ``metric`` with its 95% interval, by location and embedder."""
+    """One panel per protocol: mean of ``metric`` with its 95% interval, by location and embedder;
+    bars of unreliable intervals hatched (a class in fewer than 3 groups, docs/statistics.md)."""
     fig, axes = plt.subplots(1, len(protocols), figsize=(6.5 * len(protocols), 3.8), squeeze=False, sharey=True)
     colours = embedder_colours(embedders)
+    hatched = False
     for ax, (protocol, title) in zip(axes[0], protocols.items()):
         sub = summary[(summary["protocol"] == protocol) & (summary["metric"] == metric)]
         datasets = sorted(sub["dataset"].unique())
@@ -137,14 +139,22 @@ def interval_bars(summary: pd.DataFrame, metric: str, protocols: dict[str, str],
         for k, emb in enumerate(embedders):
             row = sub[sub["embedder"] == emb].set_index("dataset").reindex(datasets)
             err = np.vstack([row["mean"] - row["ci_low"], row["ci_high"] - row["mean"]])
-            ax.bar(x + (k - (len(embedders) - 1) / 2) * width, row["mean"], width, yerr=err, capsize=2,
-                   label=display_name(emb), color=colours[display_name(emb)], error_kw={"lw": 0.8})
+            bars = ax.bar(x + (k - (len(embedders) - 1) / 2) * width, row["mean"], width, yerr=err, capsize=2,
+                          label=display_name(emb), color=colours[display_name(emb)], error_kw={"lw": 0.8})
+            unreliable = ~row["reliable"].fillna(True).astype(bool) if "reliable" in row else []
+            for bar, flag in zip(bars, unreliable):
+                if flag:
+                    bar.set_hatch("///")
+                    bar.set_edgecolor("0.3")
+                    hatched = True
         ax.set_xticks(x, [split_label(sub, d) for d in datasets], fontsize=7)
         ax.set_ylim(0, 1.05)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].set_ylabel(f"{metric.replace('_', '-')} (mean, 95% interval)")
     axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if hatched:
+        fig.text(0.01, -0.02, "hatched: interval unreliable (a class is found in fewer than 3 groups)", fontsize=7)
     _save(fig, path, dpi)
 
 
@@ -155,7 +165,8 @@ def split_label(summary: pd.DataFrame, dataset: str) -> str:
         return location(dataset)
     first = rows.iloc[0]
     grouping = "NOT grouped" if first["grouping"] == "none" else f"by {first['grouping']}"
-    return f"{location(dataset)}\n{grouping}\n{int(first['splits'])} splits"
+    groups = f"{int(first['groups'])} groups, " if "groups" in rows and pd.notna(first["groups"]) else ""
+    return f"{location(dataset)}\n{grouping}\n{groups}{int(first['splits'])} splits"
 
 
 def few_shot_curves(summary: pd.DataFrame, embedders: list[str], path, dpi: int = 150) -> None:
@@ -276,4 +287,32 @@ def detection_series(hourly: pd.DataFrame, sound: str, path, dpi: int = 150) -> 
     ax.set_ylabel(f"{sound} events per recorded hour")
     ax.legend(fontsize=7, ncol=4)
     fig.autofmt_xdate()
+    _save(fig, path, dpi)
+
+
+def density_diel(table: pd.DataFrame, sound: str, level: float, path, dpi: int = 150) -> None:
+    """Call density by hour of day, one panel per site: the estimate with its interval (band),
+    the site's whole-deployment density as a dashed line, the true density where known (x)."""
+    hourly = table[table["period"].str.startswith("hour ")]
+    sites = sorted(hourly["site"].astype(str).unique()) or ["(none)"]
+    fig, axes = plt.subplots(1, len(sites), figsize=(3.6 * len(sites) + 0.8, 3.4), squeeze=False, sharey=True)
+    for ax, site in zip(axes[0], sites, strict=True):
+        rows = hourly[hourly["site"].astype(str) == site].assign(
+            hour=lambda d: d["period"].str.slice(5).astype(int)).sort_values("hour")
+        ax.fill_between(rows["hour"], rows["low"], rows["high"], step="mid", alpha=0.3, color="#1f77b4",
+                        label=f"{level:.0%} interval")
+        ax.step(rows["hour"], rows["density"], where="mid", color="#1f77b4", label="estimate")
+        whole = table[(table["site"].astype(str) == site) & (table["period"] == "all")]
+        if len(whole):
+            ax.axhline(whole["density"].iloc[0], ls="--", lw=0.8, color="0.4", label="whole deployment")
+        if "true_density" in rows and rows["true_density"].notna().any():
+            ax.plot(rows["hour"], rows["true_density"], "x", color="#d62728", label="true (known events)")
+        ax.set_xlim(-0.5, 23.5)
+        ax.set_xticks(range(0, 24, 3))
+        ax.set_xlabel("hour of day")
+        ax.set_title(site, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(f"share of windows with {sound}")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    fig.suptitle(f"{sound}: call density per site and hour (no threshold)", fontsize=10)
     _save(fig, path, dpi)

@@ -40,6 +40,8 @@ bench: demo
 	$(PY) bench/explorer.py $(BENCH_DIR)/explorer
 	$(PY) bench/search.py
 	$(PY) bench/deploy.py $(BENCH_DIR)/deploy
+	$(PY) bench/interval_coverage.py
+	$(PY) bench/density_coverage.py
 
 dag:
 	$(PY) -m snakemake --quiet --rulegraph mermaid-js > docs/rulegraph.mmd

@@ -11,9 +11,9 @@ ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "data_gate
              "pretrain_simclr", "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
              "probe_grouped", "aggregate_tables", "plot_figures", "build_results_page", "build_explorer", "all",
              "embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events",
-             "deploy_media"}
+             "deploy_media", "review_samples", "simulate_review", "estimate_density"}
 DEPLOY_RULES = {"embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events",
-                "deploy_media"}
+                "deploy_media", "review_samples", "simulate_review", "estimate_density"}
 
 
 def test_demo_dry_run_lists_every_rule(workflow_copy):

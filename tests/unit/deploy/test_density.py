@@ -60,7 +60,7 @@ def test_true_density_marks_windows_overlapping_known_events():
 def test_interval_covers_the_known_density_of_simulated_sites():
     """200 simulated sites (50 deployments of 4), 10 reviewed windows per site and bin: the 90%
     interval covers each site's true share of windows in at least 80% (MC s.e. about 0.02;
-    bench/density.py measures 1,000 deployments)."""
+    bench/density_coverage.py measures 1,000 deployments)."""
     runs = [density.simulate_density(4, 1500, 10, 5, seed) for seed in range(50)]
     coverage = np.mean([r["covered"] for r in runs])
     assert coverage >= 0.8, coverage

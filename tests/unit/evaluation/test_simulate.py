@@ -1,5 +1,5 @@
 """reefclr.evaluation.simulate: the simulated sets have the random-effects structure, and the
-reported intervals hold their coverage and type-I bounds (the fast version of bench/coverage.py)."""
+reported intervals hold their coverage and type-I bounds (the fast version of bench/interval_coverage.py)."""
 
 import logging
 

@@ -6,7 +6,7 @@ sites; the validation sample as the workflow draws it (5 quantile bins, ``per_bi
 site and bin, answered without error); the 90% interval of each site's density compared with
 its true share of windows. Writes the density section of docs/statistics.md.
 
-Usage: python bench/density.py [--sims 1000]
+Usage: python bench/density_coverage.py [--sims 1000]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def main() -> None:
             "site's density, its mean width, and the mean absolute error of the estimate.\n\n"
             + table(["windows per site and bin", "reviewed per site", "prior", "coverage", "width",
                      "abs. error"], rows))
-    write_section("density", f"python bench/density.py --sims {args.sims}", body, doc=REPO / "docs" / "statistics.md")
+    write_section("density", f"python bench/density_coverage.py --sims {args.sims}", body, doc=REPO / "docs" / "statistics.md")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ jackknife, t with G - 1 dof), corrected (Nadeau-Bengio with the clip ratio alone
 workflow's method before), group_ratio (Nadeau-Bengio with the ratio of group counts).
 Writes the coverage section of docs/statistics.md.
 
-Usage: python bench/coverage.py [--sims 1000] [--workers 2]
+Usage: python bench/interval_coverage.py [--sims 1000] [--workers 2]
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def main() -> None:
             "95% interval of macro-F1 (a missing interval counts as a miss), mean width, type-I error of the "
             "paired test at alpha 0.05. Monte-Carlo standard error of a coverage near 0.95 over 1,000 sets: "
             "0.007.\n\n" + table(header, rows))
-    write_section("coverage", f"python bench/coverage.py --sims {len(results) // len(cov)} --workers {args.workers}", body,
-                  doc=REPO / "docs" / "statistics.md")
+    command = f"python bench/interval_coverage.py --sims {len(results) // len(cov)} --workers {args.workers}"
+    write_section("coverage", command, body, doc=REPO / "docs" / "statistics.md")
 
 
 if __name__ == "__main__":

@@ -324,17 +324,17 @@ def iou_scores(recordings: pd.DataFrame, seed: int, level: float = 0.9) -> pd.Da
         p, r, f1 = _prf(part)
         row = dict(level=level_name, name=name, recordings=len(part), detections=int(part["detections"].sum()),
                    known=int(part["known"].sum()), matched=int(part["matched"].sum()), precision=p, recall=r, f1=f1)
-        draws = np.array([_prf(part.iloc[idx]) for idx in _resamples(part["source"].to_numpy(), seed)]) \
-            if len(part) >= 2 else np.full((1, 3), np.nan)
-        bounds = np.nanquantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0) if len(part) >= 2 else \
-            np.full((2, 3), np.nan)
+        bounds = np.full((2, 3), np.nan)
+        if len(part) >= 2:
+            draws = np.array([_prf(part.iloc[idx]) for idx in _resamples(part["source"].to_numpy(), seed)])
+            bounds = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0)
         for k, metric in enumerate(("precision", "recall", "f1")):
             row |= {f"{metric}_low": float(bounds[0, k]), f"{metric}_high": float(bounds[1, k])}
         rows.append(row)
-    for r in recordings.itertuples():
-        p, rec, f1 = _prf(pd.DataFrame([r._asdict()]))
-        rows.append(dict(level="recording", name=r.source, recordings=1, detections=r.detections, known=r.known,
-                         matched=r.matched, precision=p, recall=rec, f1=f1))
+    for _, r in recordings.iterrows():
+        p, rec, f1 = _prf(r.to_frame().T)
+        rows.append(dict(level="recording", name=r["source"], recordings=1, detections=r["detections"],
+                         known=r["known"], matched=r["matched"], precision=p, recall=rec, f1=f1))
     return pd.DataFrame(rows, columns=EVENT_SCORE_COLUMNS)
 
 

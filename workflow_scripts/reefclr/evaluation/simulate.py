@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from reefclr.evaluation import probes
-from reefclr.evaluation.jackknife import confusion_scores, group_counts
 from reefclr.evaluation.splits import repeated_splits
 from reefclr.evaluation.stats import interval, p_value
 from reefclr.settings import Evaluation
@@ -71,14 +70,10 @@ def _truth(train: pd.DataFrame, test: pd.DataFrame, split_set, evaluation: Evalu
     x, y = train.filter(regex=r"^e\d+$").to_numpy(), train["label"].to_numpy()
     x_new, y_new = test.filter(regex=r"^e\d+$").to_numpy(), test["label"].to_numpy()
     classes = np.unique(y)
-    codes = {c: i for i, c in enumerate(classes)}
-    true = np.array([codes[c] for c in y_new])
     scores = []
     for tr, _ in split_set.splits:
         model = probes.make_probe("logreg", evaluation.logreg, evaluation.grouped.seed).fit(x[tr], y[tr])
-        pred = np.array([codes[c] for c in model.predict(x_new)])
-        counts = group_counts(true, pred, np.zeros(len(true), dtype=np.int64), 1, len(classes))[0]
-        scores.append(confusion_scores(counts, classes)[METRIC])
+        scores.append(probes.classification_scores(y_new, model.predict(x_new), None, classes)[METRIC])
     return float(np.mean(scores))
 
 

@@ -6,7 +6,8 @@ from helpers import REPO
 
 PACKAGE = REPO / "workflow_scripts/reefclr"
 UNIT = REPO / "tests/unit"
-WHOLE_REPOSITORY = {"test_envs.py", "test_layers.py", "test_layout.py"}  # they test the repository, not a module
+# They test the repository, not a module.
+WHOLE_REPOSITORY = {"test_architecture.py", "test_envs.py", "test_layers.py", "test_layout.py"}
 
 
 def mirror(module: Path, package: Path, unit: Path) -> Path:

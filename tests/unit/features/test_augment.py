@@ -2,7 +2,8 @@
 
 import torch
 
-from reefclr.features.augment import DeviceViews, augment_mel, random_resized_crop, white_noise_mel_power
+from reefclr.features.augment import (DeviceViews, ImageViews, Part, augment_mel, random_resized_crop,
+                                     white_noise_mel_power)
 
 
 def generator(seed: int) -> torch.Generator:
@@ -34,7 +35,7 @@ def test_a_crop_of_a_slice_is_that_slice_of_the_whole_batch_crop():
     """What a process of a data-parallel run crops is what one process crops of the global batch."""
     x = torch.rand(4, 1, 20, 30, generator=generator(3))
     whole = random_resized_crop(x, 16, 0.6, generator(7))
-    part = random_resized_crop(x[2:], 16, 0.6, generator(7), total=4, offset=2)
+    part = random_resized_crop(x[2:], 16, 0.6, generator(7), Part(total=4, offset=2))
     assert whole.shape == (4, 1, 16, 16)
     torch.testing.assert_close(part, whole[2:])
 
@@ -43,7 +44,7 @@ def test_device_views_are_three_channel_images():
     mel = mel_batch(3)
     for scale in ("power", "db"):
         for crop in (True, False):
-            views = DeviceViews(torch.ones(16), 24, scale, p=0.5, min_scale=0.6, crop=crop)
+            views = DeviceViews(torch.ones(16), scale, p=0.5, image=ImageViews(24, min_scale=0.6, crop=crop))
             img = views(mel, generator(0))
             assert img.shape == (3, 3, 24, 24) and torch.isfinite(img).all()
             assert torch.equal(img[:, 0], img[:, 2])
@@ -57,7 +58,6 @@ def test_white_noise_mel_power_is_the_window_energy_through_the_filterbank():
 
 
 def test_image_crop_is_bicubic_on_the_resized_image_and_flip_mirrors_time():
-    from reefclr.features.augment import ImageViews, random_resized_crop
     from reefclr.features.spectrogram import to_image
 
     x = torch.rand(6, 16, 40)

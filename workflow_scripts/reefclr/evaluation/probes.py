@@ -13,6 +13,7 @@ which the intervals take the variance over the sample of groups.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,15 @@ class Pool:
         return [r | {"protocol": protocol} for r in out] if protocol else out
 
 
+@dataclass(frozen=True, eq=False)
+class Clips:
+    """One test set's clips as a probe reads them: embeddings (n, d), labels and groups (n,)."""
+
+    x: np.ndarray
+    labels: np.ndarray
+    groups: np.ndarray
+
+
 def make_probe(name: str, cfg: RandomForest | Logreg, seed: int):
     if name == "rf":
         return RandomForestClassifier(n_estimators=cfg.n_estimators, random_state=seed)
@@ -86,12 +96,13 @@ def make_probe(name: str, cfg: RandomForest | Logreg, seed: int):
     raise ValueError(f"unknown probe {name!r}; known: rf, logreg")
 
 
-def probe_scores(x: np.ndarray, labels: np.ndarray, groups: np.ndarray, splits, probe: str,
-                 cfg: RandomForest | Logreg, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+def probe_scores(clips: Clips, splits, probe: str, cfg: RandomForest | Logreg, seed: int
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Scores of ``probe`` on every split (long rows: metric, repeat, value), the
     leave-one-group-out rows of its pooled predictions, and the confusion matrix summed over
     repeats (rows: true class, columns: predicted)."""
-    pool = Pool(labels, groups)
+    x, labels = clips.x, clips.labels
+    pool = Pool(labels, clips.groups)
     rows = []
     for r, (train, test) in enumerate(splits):
         model = make_probe(probe, cfg, seed).fit(x[train], labels[train])
@@ -111,24 +122,22 @@ def run_probe(table: pd.DataFrame, probe: str, evaluation: Evaluation, embedder:
     on the grouped splits, and its confusion matrix summed over splits (``{"classes",
     "matrix"}``, rows true, columns predicted; none for fewshot). ``grouping`` names how the
     manifest's groups were made (``reefclr.grouping``)."""
-    x, labels = vectors.matrix(table), table["label"].to_numpy().astype(str)
-    groups = table["group"].to_numpy().astype(str)
+    clips = Clips(vectors.matrix(table), table["label"].to_numpy().astype(str), table["group"].to_numpy().astype(str))
     g = evaluation.grouped
-    split_set = repeated_splits(labels, groups, g.repeats, g.test_fraction, g.seed)
+    split_set = repeated_splits(clips.labels, clips.groups, g.repeats, g.test_fraction, g.seed)
     if split_set.distinct < g.repeats:
         log.warning("%d distinct grouped splits (of %d repeats asked)%s", split_set.distinct, g.repeats,
                     ": every valid split used once" if split_set.exhaustive else "")
     confusion = None
     if probe == "fewshot":
-        rows = few_shot(x, labels, groups, split_set.splits, list(evaluation.fewshot.shots), evaluation.logreg,
-                        g.seed)
+        rows = few_shot(clips, split_set.splits, list(evaluation.fewshot.shots), evaluation.logreg, g.seed)
         sizes = [dict(protocol="fewshot", metric=m, repeat=r, value=float(len(side)))
                  for r, split in enumerate(split_set.splits) for m, side in zip(SIZES, split)]
         rows = pd.concat([rows, pd.DataFrame(sizes)], ignore_index=True)
     else:
-        rows, matrix = probe_scores(x, labels, groups, split_set.splits, probe, getattr(evaluation, probe), g.seed)
+        rows, matrix = probe_scores(clips, split_set.splits, probe, getattr(evaluation, probe), g.seed)
         rows.insert(0, "protocol", f"{probe}_grouped")
-        confusion = {"classes": np.unique(labels).tolist(), "matrix": matrix.tolist()}
+        confusion = {"classes": np.unique(clips.labels).tolist(), "matrix": matrix.tolist()}
     rows.insert(0, "dataset", table["dataset"].iloc[0])
     rows.insert(0, "embedder", embedder)
     rows["grouping"] = grouping
@@ -137,19 +146,19 @@ def run_probe(table: pd.DataFrame, probe: str, evaluation: Evaluation, embedder:
     return rows[COLUMNS], confusion
 
 
-def few_shot(x: np.ndarray, labels: np.ndarray, groups: np.ndarray, splits, shots: list[int], cfg: Logreg,
-             seed: int) -> pd.DataFrame:
+def few_shot(clips: Clips, splits, shots: list[int], cfg: Logreg, seed: int) -> pd.DataFrame:
     """Logistic regression on k labelled clips per class from each split's training side,
     scored on its test side (macro-F1 and one-vs-rest macro ROC-AUC, one draw per split), and
     the leave-one-group-out macro-F1 of each k's pooled predictions. Every k is scored on the
     same splits: a k above some split's smallest class is left out."""
+    x, labels = clips.x, clips.labels
     classes = np.unique(labels)
     smallest = min(min(int((labels[train] == c).sum()) for c in classes) for train, _ in splits)
     usable = [k for k in shots if k <= smallest]
     if len(usable) < len(shots):
         log.warning("few-shot: k=%s left out (a split has only %d training clips of some class)",
                     sorted(set(shots) - set(usable)), smallest)
-    rows, pools = [], {k: Pool(labels, groups) for k in usable}
+    rows, pools = [], {k: Pool(labels, clips.groups) for k in usable}
     for r, (train, test) in enumerate(splits):
         rng = np.random.default_rng([seed, r, 1])
         pools_by_class = [train[labels[train] == c] for c in classes]

@@ -76,19 +76,32 @@ def _mask(x: torch.Tensor, fire: torch.Tensor, max_width: int, dim: int, g: torc
     return x.masked_fill(band.view(shape), 0.0)
 
 
-def random_resized_crop(
-    x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator, total: int | None = None,
-    offset: int = 0, mode: str = "bilinear",
-) -> torch.Tensor:
-    """(B, C, H, W) -> (B, C, S, S): crop of area fraction U(min_scale, 1) and aspect
-    ratio log-U(3/4, 4/3) at a random place, resized (``mode``: bilinear or bicubic).
+@dataclass(frozen=True)
+class Part:
+    """A process's part of the global batch: draws are made for ``total`` items (None: the
+    process's own B) and items ``offset..offset+B`` applied, so each process of a
+    data-parallel run transforms its slice exactly as one process would the whole batch."""
 
-    The crops are drawn for a batch of ``total`` items (default B) and items
-    ``offset..offset+B`` applied, so each process of a data-parallel run crops its slice of
-    the global batch exactly as one process would crop the whole.
-    """
+    total: int | None = None
+    offset: int = 0
+
+    def draws(self, b: int) -> int:
+        return b if self.total is None else self.total
+
+    def mine(self, b: int) -> slice:
+        return slice(self.offset, self.offset + b)
+
+
+WHOLE = Part()
+
+
+def random_resized_crop(x: torch.Tensor, image_size: int, min_scale: float, g: torch.Generator,
+                        part: Part = WHOLE, mode: str = "bilinear") -> torch.Tensor:
+    """(B, C, H, W) -> (B, C, S, S): crop of area fraction U(min_scale, 1) and aspect
+    ratio log-U(3/4, 4/3) at a random place, resized (``mode``: bilinear or bicubic); the
+    crops are drawn for the whole batch and ``part`` of them applied."""
     b = x.shape[0]
-    total = b if total is None else total
+    total = part.draws(b)
     dev = x.device
     area = _uniform(total, min_scale, 1.0, g, dev)
     log_ratio = _uniform(total, math.log(3 / 4), math.log(4 / 3), g, dev)
@@ -97,21 +110,20 @@ def random_resized_crop(
     h = torch.sqrt(area / ratio).clamp(max=1.0)
     cx = (torch.rand(total, generator=g, device=dev) * 2 - 1) * (1 - w)  # centre in [-1, 1] coordinates
     cy = (torch.rand(total, generator=g, device=dev) * 2 - 1) * (1 - h)
-    mine = slice(offset, offset + b)
+    mine = part.mine(b)
     theta = torch.zeros(b, 2, 3, device=dev, dtype=x.dtype)
     theta[:, 0, 0], theta[:, 0, 2], theta[:, 1, 1], theta[:, 1, 2] = w[mine], cx[mine], h[mine], cy[mine]
     grid = F.affine_grid(theta, (b, x.shape[1], image_size, image_size), align_corners=False)
     return F.grid_sample(x, grid, mode=mode, padding_mode="border", align_corners=False)
 
 
-def random_flip(x: torch.Tensor, p: float, g: torch.Generator, total: int | None = None, offset: int = 0
-                ) -> torch.Tensor:
+def random_flip(x: torch.Tensor, p: float, g: torch.Generator, part: Part = WHOLE) -> torch.Tensor:
     """Mirror (B, C, S, S) images along their width (time) with probability ``p`` each, drawn
-    for ``total`` items like ``random_resized_crop``."""
+    for the whole batch and ``part`` of them applied, like ``random_resized_crop``."""
     if p <= 0:
         return x
     b = x.shape[0]
-    fire = _fire(b if total is None else total, p, g, x.device)[offset : offset + b]
+    fire = _fire(part.draws(b), p, g, x.device)[part.mine(b)]
     return torch.where(fire.view(-1, 1, 1, 1), x.flip(-1), x)
 
 
@@ -128,26 +140,27 @@ class ImageViews:
 
     def __call__(self, x: torch.Tensor, g: torch.Generator, total: int | None = None, offset: int = 0
                  ) -> torch.Tensor:
-        """(B, n_mels, frames) mel, already scaled -> (B, 3, S, S)."""
+        """(B, n_mels, frames) mel, already scaled -> (B, 3, S, S): items ``offset..offset+B``
+        of a global batch of ``total`` (``Part``)."""
+        part = Part(total, offset)
         if not self.crop:
             out = to_image(x, self.image_size)
         elif self.crop_on == "image":
             image = to_image(x, self.image_size)[:, :1]
-            out = random_resized_crop(image, self.image_size, self.min_scale, g, total, offset, mode="bicubic")
+            out = random_resized_crop(image, self.image_size, self.min_scale, g, part, mode="bicubic")
         elif self.crop_on == "mel":
-            out = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g, total, offset)
+            out = random_resized_crop(x.unsqueeze(1), self.image_size, self.min_scale, g, part)
         else:
             raise ValueError(f"unknown pretrain.crop_on {self.crop_on!r}; known: mel, image")
-        return random_flip(out, self.flip_p, g, total, offset).expand(-1, 3, -1, -1)
+        return random_flip(out, self.flip_p, g, part).expand(-1, 3, -1, -1)
 
 
 class DeviceViews:
-    """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device."""
+    """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device:
+    the mel augmentations (``p``), the scale (power or dB), then the image stage (``image``)."""
 
-    def __init__(self, noise_floor: torch.Tensor, image_size: int, scale: str, p: float, min_scale: float,
-                 crop: bool = True, image: ImageViews | None = None):
-        self.noise_floor, self.scale, self.p = noise_floor, scale, p
-        self.image = image or ImageViews(image_size, min_scale, crop)
+    def __init__(self, noise_floor: torch.Tensor, scale: str, p: float, image: ImageViews):
+        self.noise_floor, self.scale, self.p, self.image = noise_floor, scale, p, image
 
     def __call__(self, mel: torch.Tensor, g: torch.Generator) -> torch.Tensor:
         x = augment_mel(mel, self.noise_floor.to(mel.device), self.p, g)

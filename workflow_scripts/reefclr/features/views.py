@@ -111,8 +111,8 @@ def device_views(spectrogram: Spectrogram, model_input: ModelInput, p: float, mi
     """Batched views from the cached mel (white noise added as its expected mel power)."""
     window = torch.hann_window(spectrogram.win_length, periodic=True)
     basis = torch.from_numpy(mel_basis(spectrogram.sample_rate, spectrogram.n_fft, spectrogram.n_mels))
-    return DeviceViews(white_noise_mel_power(basis, window), model_input.image_size, model_input.scale, p,
-                       min_scale, image=image)
+    image = image or ImageViews(model_input.image_size, min_scale)
+    return DeviceViews(white_noise_mel_power(basis, window), model_input.scale, p, image)
 
 
 def image_views(p: Pretrain, model_input: ModelInput) -> ImageViews:

@@ -42,6 +42,7 @@ bench: demo
 	$(PY) bench/deploy.py $(BENCH_DIR)/deploy
 	$(PY) bench/interval_coverage.py
 	$(PY) bench/density_coverage.py
+	$(PY) bench/precision_coverage.py
 
 dag:
 	$(PY) -m snakemake --quiet --rulegraph mermaid-js > docs/rulegraph.mmd

@@ -19,10 +19,17 @@ include: "rules/pretrain.smk"
 include: "rules/embed.smk"
 include: "rules/evaluate.smk"
 include: "rules/report.smk"
-include: "rules/deploy.smk"
+include: "rules/deploy_search.smk"
+include: "rules/deploy_detect.smk"
+include: "rules/deploy_review.smk"
 
 
 rule all:
     default_target: True
     input:
         params.targets(S, IS_DEMO),
+
+
+onsuccess:
+    if params.data_check_reran(STARTED):
+        print(params.DATA_CHECK_RERAN, file=sys.stderr)

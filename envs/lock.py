@@ -37,7 +37,7 @@ FAMILIES = {
     "audio": ("Demo generation, ingest and segmentation: audio I/O and tables.",
               BASE + ["scipy", "soundfile", "soxr"]),
     "eval": ("Random forest, UMAP + affinity propagation + chi-square, tables; search and classifiers over "
-             "deployments.", BASE + ["scipy", "scikit-learn", "umap-learn", "tqdm", "faiss-cpu"]),
+             "deployments.", BASE + ["scipy", "scikit-learn", "umap-learn", "numba", "tqdm", "faiss-cpu"]),
     "report": ("Figures, the results page and the explorer.",
                BASE + ["matplotlib", "pillow", "scipy", "scikit-learn", "soundfile", "bokeh"]),
     "tf": ("Waveform embedders: VGGish and YAMNet (TF-Hub), SurfPerch and Perch 2.0 (Kaggle), BirdNET (TFLite "

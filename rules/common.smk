@@ -2,6 +2,7 @@
 # The logic lives in reefclr.params (what each job depends on) and reefclr.paths (every path).
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(workflow.basedir, "workflow_scripts"))
 
@@ -11,6 +12,8 @@ from reefclr.config import ConfigError, compose, load_schema, sort_keys, validat
 # Jobs run side by side: one BLAS thread each (4.5x faster than oversubscribing here).
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# UMAP's numba functions compile once per machine, not once per job (evaluation.study.import_umap).
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.abspath(".snakemake/numba-cache"))
 
 # config.yaml (the demo) only when no --configfile is given: see reefclr.config.compose.
 _composed = compose(
@@ -71,6 +74,12 @@ wildcard_constraints:
     shard=r"\d+",
     probe="|".join(params.PROBES),
     sound="|".join(SOUNDS) or "^$",
+    round=r"\d+",
+    kind="validation|active",
+
+
+# A data check newer than this ran in this run (params.data_check_reran).
+STARTED = time.time()
 
 
 def reported(path, caption, category):

@@ -59,6 +59,27 @@ rule validate_data:
         "../workflow_scripts/validate_data.py"
 
 
+# What the configured run asks of the data (few-shot sizes, the pretraining batch and time):
+# advisory and a leaf, so that changing those settings reruns nothing behind the data gate.
+rule check_plan:
+    input:
+        expand(paths.CHECK, dataset=DATASETS),
+    output:
+        markdown=reported(paths.PLAN_MARKDOWN, "data_plan", "Data"),
+        json=paths.PLAN_SUMMARY,
+    log:
+        "logs/check_plan/all.log",
+    benchmark:
+        "benchmarks/check_plan/all.tsv"
+    conda:
+        "../envs/audio.yaml"
+    threads: 1
+    params:
+        plan=params.data_plan(S),
+    script:
+        "../workflow_scripts/check_plan.py"
+
+
 # Stops the run before any heavy job when the data check found a problem that would make a
 # later job fail (or leakage, with data.on_leakage: error). Every cache job waits for it.
 rule data_gate:

@@ -3,13 +3,13 @@
 
 rule pretrain_simclr:
     input:
-        cache=INPUTS.pretrain_cache,
-        knn=INPUTS.knn_cache,
+        unpack(INPUTS.pretraining),
     output:
         encoder=paths.ENCODER,
         history=paths.TRAIN_LOG,
         curve=reported(paths.LOSS_CURVE, "loss_curve", "Pretraining"),
         card=paths.MODEL_CARD,
+        checks=paths.DIAGNOSTICS,
     log:
         "logs/pretrain_simclr/reefclr.log",
     benchmark:

@@ -78,6 +78,8 @@ rule build_results_page:
         rf=paths.table("RF_results.csv"),
         chisq=paths.table("chisq_results.csv"),
         figures=[paths.figure(f) for f in params.PAGE_FIGURES],
+        deployments=INPUTS.deployment_files,
+        pretraining=INPUTS.pretraining_report,
     output:
         reported(paths.INDEX, "index_page", "Start here"),
     log:
@@ -88,6 +90,7 @@ rule build_results_page:
         "../envs/report.yaml"
     params:
         notice=DEMO_NOTICE,
+        deployments=INPUTS.deployment_parts,
     script:
         "../workflow_scripts/build_results_page.py"
 
@@ -109,6 +112,7 @@ rule build_explorer:
         embedders=FEATURES,
         datasets=TEST_SETS,
         deployments=DEPLOY_SETS,
+        review=INPUTS.deployment_parts,
         seed=S.seed,
         notice=DEMO_NOTICE,
     script:

@@ -38,8 +38,12 @@ for (dataset,) in each_dataset(p.datasets):
     table.loc[with_media, "thumb"] = [media.thumbnail(m) for m in mels]
     table.loc[with_media, "audio"] = [media.audio_snippet(w, s.spectrogram.sample_rate) for w in waves]
     panels.append(explorer.panel(dataset, table, list(p.embedders), n_total, cfg.point_size))
+reviews = {}
+for part in p.review:  # each sound's rounds side by side and its last round's review pages
+    reviews.setdefault(part["dataset"], []).append(explorer.Rounds(part["sound"], pd.read_csv(part["rounds"]),
+                                                                   part["pages"]))
 for dataset, path in zip(p.deployments, snakemake.input.deploy, strict=True):
-    panels.append(explorer.deploy_panel(dataset, pd.read_parquet(path), cfg.point_size))
+    panels.append(explorer.deploy_panel(dataset, pd.read_parquet(path), cfg.point_size, reviews.get(dataset, [])))
 notes = ("Each point is a clip; its position is the embedder's 2-D UMAP (evaluation.umap2d). "
          "Predicted labels are out-of-fold predictions of a logistic regression on the embedding with "
          "whole groups held out; clusters are the study's affinity-propagation clusters. A deployment's tab shows "

@@ -37,10 +37,31 @@ def demo():
 def test_the_demo_targets_the_pages_and_every_deployment_summary(demo):
     targets = params.targets(demo, is_demo=True)
     assert "results/index.html" in targets and "results/explorer.html" in targets
-    assert "results/deploy/deploy_reef/detections/fish/summary.json" in targets
-    assert "results/deploy/classifiers/fish.json" in targets and paths.LOSS_CURVE in targets  # reefclr is compared
+    assert {f"results/deploy/deploy_reef/round-{k}/detections/fish/summary.json" for k in (0, 1, 2)} <= set(targets)
+    assert "results/deploy/classifiers/fish/round-2.json" in targets and paths.LOSS_CURVE in targets
+    assert "results/deploy/deploy_reef/rounds/fish.csv" in targets
     assert "results/figures/published_vs_reproduced.png" not in targets  # the demo reproduces nothing
     assert len(targets) == len(set(targets))
+    review = "results/deploy/deploy_reef/round-2/review/fish/"
+    assert {review + "validation.selections.txt", review + "active.selections.txt", review + "validation.html",
+            review + "active.html"} <= set(targets)
+    detections = "results/deploy/deploy_reef/round-2/detections/fish/"
+    assert {detections + "density.csv", detections + "event_scores.csv"} <= set(targets)  # the demo has known events
+
+
+def test_a_density_estimate_holds_what_it_reads_in_its_params(demo):
+    inputs, sound = params.Inputs(demo, is_demo=True), SimpleNamespace(sound="fish", dataset="deploy_reef", round="1")
+    held = inputs.density(sound)
+    assert held["review"] == demo.deploy.review.estimate() and held["hop_s"] == 1.92
+    assert held["classifier"] == demo.deploy.classifiers["fish"].result()
+    assert held["truth"] == {"folder": "deploy_truth", "column": "Annotation", "labels": ["fish"], "unknown": ["UNK"]}
+    assert params.Inputs(params_without_truth(demo), is_demo=True).truth_of(sound) == {}
+
+
+def params_without_truth(s):
+    from dataclasses import replace
+
+    return replace(s, deploy=replace(s.deploy, truth=None))
 
 
 def test_embed_weights_of_reefclr_is_the_encoder_this_workflow_trains(demo):
@@ -59,3 +80,12 @@ def test_run_hash_ignores_runtime_and_hardware_but_not_the_learning_rate():
     assert params.run_hash(runtime) == params.run_hash(hardware) == base
     assert params.run_hash(defaults(pretrain={"lr": 0.123})) != base
     assert params.run_hash(defaults(seed=1)) != base and len(base) == 16
+
+
+def test_rounds_learn_from_every_sample_reviewed_before_them(demo, tmp_path):
+    """Round k's classifier learns from the samples reviewed in rounds 0 to k - 1."""
+    inputs = params.Inputs(demo, is_demo=True)
+    second = SimpleNamespace(sound="fish", dataset="deploy_reef", round="2")
+    assert inputs.round_reviews(second) == [f"results/deploy/deploy_reef/round-{k}/review/fish/{kind}.reviewed.txt"
+                                            for k in (0, 1) for kind in ("validation", "active")]
+    assert inputs.earlier_here(second) == inputs.round_reviews(second)  # one deployment

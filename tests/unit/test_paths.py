@@ -6,7 +6,7 @@ import pytest
 
 from reefclr import paths
 
-WILDCARDS = {"dataset", "shard", "embedder", "probe", "sound", "name"}  # the module docstring's
+WILDCARDS = {"dataset", "shard", "embedder", "probe", "sound", "name", "round", "kind", "ext"}  # the module docstring's
 TEMPLATES = {k: v for k, v in vars(paths).items() if k.isupper() and isinstance(v, str)}
 
 
@@ -29,13 +29,17 @@ def test_templates_format_to_the_documented_places():
             == "results/evaluation/grouped/rf/birdnet/test_x.parquet")
     assert paths.table("RF_results.csv") == "results/tables/RF_results.csv"
     assert paths.figure("chisq.png") == "results/figures/chisq.png"
-    assert paths.SCORES.format(dataset="deploy_reef", sound="fish") == "results/deploy/deploy_reef/scores/fish.parquet"
+    assert (paths.SCORES.format(dataset="deploy_reef", sound="fish", round=2)
+            == "results/deploy/deploy_reef/round-2/scores/fish.parquet")
+    assert paths.ROUNDS.format(dataset="deploy_reef", sound="fish", ext="csv") == "results/deploy/deploy_reef/rounds/fish.csv"
+    assert paths.reviewed_table("deploy_reef", "fish", 1, "active") == "deploy_reef.fish.round-1.active.txt"
 
 
 def test_cache_and_detection_files_keep_their_other_wildcards():
     assert paths.cache_file("mel.npy") == "results/cache/{dataset}/shard-{shard}/mel.npy"
     assert paths.cache_file("mel.npy").format(dataset="pretrain", shard=1) == "results/cache/pretrain/shard-1/mel.npy"
-    assert paths.detection("events.csv") == "results/deploy/{dataset}/detections/{sound}/events.csv"
+    assert paths.detection("events.csv") == "results/deploy/{dataset}/round-{round}/detections/{sound}/events.csv"
+    assert paths.review("{kind}.html") == "results/deploy/{dataset}/round-{round}/review/{sound}/{kind}.html"
 
 
 def test_shard_files_dirs_and_windows_list_every_shard_in_order():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -23,19 +24,24 @@ def copy_workflow(dest: Path) -> Path:
     return dest
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess:
-    """``snakemake ARGS`` in ``workdir``; output captured."""
+def snakemake(workdir: Path, *args: str, timeout: int = 1200, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``snakemake ARGS`` in ``workdir`` (with ``env`` added to the environment); output captured."""
     return subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=workdir, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def planned_rules(workdir: Path, *args: str, targets: tuple[str, ...] = ()) -> dict[str, int]:
     """Rule -> job count of a dry run (empty when nothing is to be done)."""
     out = snakemake(workdir, *targets, "-n", "--quiet", "rules", *args)
     assert out.returncode == 0, out.stdout + out.stderr
+    return job_counts(out.stdout)
+
+
+def job_counts(stdout: str) -> dict[str, int]:
+    """Rule -> job count of a dry run's ``--quiet rules`` table."""
     counts: dict[str, int] = {}
     in_table = False
-    for line in out.stdout.splitlines():
+    for line in stdout.splitlines():
         parts = line.split()
         if parts[:2] == ["job", "count"]:
             in_table = True

@@ -7,13 +7,15 @@ from snakerun import REPO, planned_rules, snakemake
 
 import standins
 
-ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "data_gate", "build_spectrogram_cache",
+ALL_RULES = {"make_demo_data", "segment_recordings", "validate_data", "check_plan", "data_gate", "build_spectrogram_cache",
              "pretrain_simclr", "extract_embeddings", "fit_random_forest", "cluster_embeddings", "embed_umap_2d",
              "probe_grouped", "aggregate_tables", "plot_figures", "build_results_page", "build_explorer", "all",
              "embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events",
-             "deploy_media", "review_samples", "simulate_review", "estimate_density"}
+             "deploy_media", "validation_sample", "active_sample", "simulate_review", "estimate_density", "choose_threshold",
+             "score_events", "review_page", "summarize_rounds", "plot_calibration"}
 DEPLOY_RULES = {"embed_deploy", "embed_queries", "search_deploy", "train_classifier", "score_deploy", "detect_events",
-                "deploy_media", "review_samples", "simulate_review", "estimate_density"}
+                "deploy_media", "validation_sample", "active_sample", "simulate_review", "estimate_density", "choose_threshold",
+                "score_events", "review_page", "summarize_rounds", "plot_calibration"}
 
 
 def test_demo_dry_run_lists_every_rule(workflow_copy):
@@ -109,3 +111,20 @@ def test_download_weights_needs_no_weights(workflow_copy, tmp_path, monkeypatch)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "empty"))
     assert planned_rules(workflow_copy, "--configfile", "presets/paper.yaml", targets=("download_weights",)) == {
         "download_weights": 1}
+
+
+def _edges(text: str) -> set[tuple[str, str]]:
+    """The rule -> rule edges of a Mermaid flowchart (Snakemake's ids resolved to rule names)."""
+    import re
+
+    names = dict(re.findall(r"^\s*(id\d+)\[(\w+)\]", text, re.M))
+    found = re.findall(r"^\s*([\w]+) --> ([\w]+)", text, re.M)
+    return {(names.get(a, a), names.get(b, b)) for a, b in found}
+
+
+def test_the_readmes_rule_graph_is_the_demos(workflow_copy):
+    out = snakemake(workflow_copy, "--quiet", "--rulegraph", "mermaid-js")
+    assert out.returncode == 0, out.stderr[-2000:]
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert _edges(block) == _edges(out.stdout), "README.md's rule graph differs from snakemake --rulegraph"

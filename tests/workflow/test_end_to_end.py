@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from reefclr.deploy import density
 from snakerun import REPO, planned_rules, snakemake
 from PIL import Image
 
@@ -114,6 +115,12 @@ def _override(wf, text):
 TABLES = {"aggregate_tables": 1, "plot_figures": 1, "build_results_page": 1, "all": 1}
 # What a change of a deployment's hits or detections reruns below them: the explorer's tab.
 EXPLORER = {"deploy_media": 1, "build_explorer": 1, "all": 1}
+# What new events of a sound (both review rounds of the ci preset) rerun below them: their scores
+# against known events, the rounds side by side, the explorer and the results page.
+DETECTED = {"score_events": 2, "summarize_rounds": 1, "build_results_page": 1} | EXPLORER
+# What a new active-learning sample of round 0 reruns: its review, and round 1 from training on.
+ROUND_1 = {"simulate_review": 2, "train_classifier": 1, "score_deploy": 1, "validation_sample": 1,
+           "review_page": 2, "estimate_density": 1, "plot_calibration": 2}
 RUNTIME_CHANGES = {
     "spectrogram.batch_size": "spectrogram:\n  batch_size: 7\n",
     "embed.batch_size": "embed:\n  batch_size: 5\n",
@@ -122,6 +129,8 @@ RUNTIME_CHANGES = {
     "pretrain.log_every": "pretrain:\n  log_every: 1\n",
     "pretrain.checkpoint_every": "pretrain:\n  checkpoint_every: 2\n",
     "pretrain.knn.every": "pretrain:\n  knn:\n    every: 1\n",
+    "pretrain.min_rank": "pretrain:\n  min_rank: 1.01\n",
+    "pretrain.max_hours": "pretrain:\n  max_hours: 2\n",
     "deploy.batch_size": "deploy:\n  batch_size: 17\n",
 }
 
@@ -160,8 +169,9 @@ def test_split_change_reruns_every_grouped_probe(finished):
 
 
 def test_figure_change_reruns_only_figures(finished):
-    # the diel figure too, and the explorer's deployment tab that shows its detections
-    expected = {"plot_figures": 1, "build_results_page": 1, "detect_events": 1, "estimate_density": 1} | EXPLORER
+    # the diel and density figures too; the detections' events are rewritten with them, so what
+    # reads the events (their scores against known events, the explorer's tab) runs again
+    expected = {"plot_figures": 1, "detect_events": 2, "estimate_density": 2, "plot_calibration": 2} | DETECTED
     assert _override(finished, "figures:\n  dpi: 100\n") == expected
 
 
@@ -186,6 +196,15 @@ def test_model_input_change_reruns_encoders_but_not_the_cache(finished):
     assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 2  # mel_stats untouched
 
 
+@pytest.mark.parametrize("recipe", ["pretrain:\n  mixup: 0.2\n", "pretrain:\n  select: {keep: 0.5}\n"])
+def test_a_recipe_change_reruns_pretraining_and_what_reads_the_encoder(finished, recipe):
+    """The small-archive settings are result settings: pretraining and what reads the encoder
+    rerun; the cache, the data check and the other embedders (random_init too) do not."""
+    counts = _override(finished, recipe)
+    assert counts["pretrain_simclr"] == 1 and counts["extract_embeddings"] == 1
+    assert not {"build_spectrogram_cache", "segment_recordings", "validate_data"} & set(counts)
+
+
 def test_version_bump_reruns_the_stage(finished):
     """What a code change inside reefclr/ needs: bump the stage's version key."""
     counts = _override(finished, "spectrogram:\n  version: 2\n")
@@ -204,27 +223,35 @@ def test_deployment_search_classifier_detections_and_summaries(finished):
 
     deploy = finished / "results/deploy/deploy_reef"
     hits = pd.read_csv(deploy / "search/hits.csv")
+    deploy = deploy / "round-0"
     assert sorted(hits["query"].unique()) == ["query01_grunt", "query02_knock"]
     assert hits.groupby("query")["rank"].max().tolist() == [20, 20] and hits["score"].between(-1, 1).all()
-    tables = sorted((deploy / "search/raven").glob("*.selections.txt"))
+    tables = sorted((deploy.parent / "search/raven").glob("*.selections.txt"))
     assert tables and sum(len(read_raven_table(t, "Annotation")) for t in tables) == len(hits)
-    clf = json.loads((finished / "results/deploy/classifiers/fish.json").read_text())
-    assert clf["embedder"] == "reefclr" and len(clf["weights_sha256"]) == 64 and clf["validation"]["folds"] >= 2
+    clf = json.loads((finished / "results/deploy/classifiers/fish/round-0.json").read_text())
+    assert clf["format"] == "reefclr-linear-classifier/2" and clf["embedder"] == "reefclr"
+    assert len(clf["weights_sha256"]) == 64 and clf["validation"]["folds"] >= 2 and clf["trained_windows"] == []
+    v = clf["validation"]
+    assert v["roc_auc_low"] <= v["roc_auc"] <= v["roc_auc_high"] and v["resamples"] == 1000
     summary = json.loads((deploy / "detections/fish/summary.json").read_text())
-    truth = summary["truth"]
-    assert truth["recordings"] == 8 and truth["known_events"] > 0 and 0 <= truth["precision"] <= 1
-    assert summary["threshold"] == clf["threshold_target_precision"]
+    chosen = json.loads((deploy / "detections/fish/threshold.json").read_text())
+    assert summary["threshold"] == chosen and chosen["source"] in ("deployment", "classifier")
+    if chosen["source"] == "classifier":  # no threshold reached the target: none is claimed
+        assert chosen["value"] == clf["threshold"] and not chosen["reached"] and "no precision" in chosen["note"]
+    else:
+        assert chosen["reached"] and chosen["precision_low"] >= 0.9
+    curve = pd.read_csv(deploy / "detections/fish/threshold_curve.csv")
+    assert len(curve) and curve["threshold"].is_monotonic_decreasing
     hourly = pd.read_csv(deploy / "detections/fish/site_hour.csv")
     assert set(hourly["site"]) == {"reef01", "reef02"} and hourly["events"].sum() == summary["events"]
     assert Image.open(deploy / "detections/fish/diel.png").size[0] > 300
-    v = clf["validation"]
-    assert v["roc_auc_low"] <= v["roc_auc"] <= v["roc_auc_high"] and "bootstrap over recordings" in v["interval"]
-    assert ("reaches no stated precision" in summary["threshold_from"]) == v["near_chance"]
     scored = pd.read_csv(deploy / "detections/fish/event_scores.csv")
+    truth = json.loads((deploy / "detections/fish/event_scores.json").read_text())
     overall = scored[scored.level == "all"].iloc[0]
-    assert overall.known == truth["known_events"] and overall.matched <= min(overall.detections, overall.known)
+    assert truth["overlap"]["recordings"] == 8 and truth["overlap"]["known_events"] == overall.known > 0
+    assert overall.matched <= min(overall.detections, overall.known) and "IoU > 0.3" in truth["iou"]["rule"]
     assert set(scored[scored.level == "recording"].name) == {f for f in scored.name if f.endswith(".wav")}
-    assert summary["truth"]["iou"]["f1"] == pytest.approx(overall.f1)
+    assert truth["iou"]["f1"] == pytest.approx(overall.f1) and truth["left_out_windows"] == 0
     history = pd.read_csv(deploy / "detections/fish/occupancy.csv")
     days = summary["occupancy"]["occasions"]
     assert list(history.columns) == ["site"] + [f"y.{j}" for j in range(1, len(days) + 1)] + [
@@ -234,43 +261,57 @@ def test_deployment_search_classifier_detections_and_summaries(finished):
     assert (centred_spread > 0.01).all()  # centred cosines spread (raw ones crowd near 1)
 
 
-def test_threshold_change_reruns_only_the_detections(finished):
+def test_threshold_change_reruns_what_reads_it(finished):
+    """The threshold is chosen in one rule; the active-learning samples near it are drawn again
+    (their rule reads it), so round 1, which learns from round 0's, retrains; the detections
+    follow. Round 0's validation sample and density do not rerun."""
     counts = _override(finished, "deploy:\n  detect:\n    threshold: 0.5\n")
-    assert counts == {"detect_events": 1} | EXPLORER  # the explorer shows the detections
+    assert counts == {"choose_threshold": 2, "active_sample": 2, "detect_events": 2} | ROUND_1 | DETECTED
 
 
 def test_iou_or_occasion_change_reruns_only_the_detections(finished):
-    counts = _override(finished, "deploy:\n  detect:\n    min_iou: 0.5\n    occasion: hour\n")
-    assert counts == {"detect_events": 1} | EXPLORER
+    counts = _override(finished, "deploy:\n  detect:\n    min_iou: 0.5\n")
+    assert counts == {"score_events": 2, "summarize_rounds": 1, "build_results_page": 1, "build_explorer": 1, "all": 1}
+    counts = _override(finished, "deploy:\n  detect:\n    occasion: hour\n")
+    assert counts == {"detect_events": 2} | DETECTED
 
 
 def test_density_and_review_changes_rerun_no_embedding(finished):
-    """A new interval level reruns only the estimate; a larger sample redraws it, has it
-    reviewed (the demo's reviewer) and estimates again; nothing is embedded or scored again."""
-    assert _override(finished, "deploy:\n  review:\n    level: 0.8\n") == {"estimate_density": 1, "all": 1}
-    counts = _override(finished, "deploy:\n  review:\n    per_bin: 12\n")
-    assert counts == {"review_samples": 1, "simulate_review": 1, "estimate_density": 1, "all": 1}
+    """A new interval level reruns only the estimates (and what shows them); a larger sample
+    redraws round 0's, has it reviewed (the demo's reviewer), estimates and chooses again, and
+    round 1 retrains on the new reviews; nothing is embedded again."""
+    counts = _override(finished, "deploy:\n  review:\n    level: 0.8\n")
+    assert counts == {"estimate_density": 2, "summarize_rounds": 1, "build_results_page": 1, "build_explorer": 1,
+                      "all": 1}
+    counts = _override(finished, "deploy:\n  review:\n    per_bin: 4\n")
+    assert counts == ROUND_1 | {"validation_sample": 2, "simulate_review": 3, "choose_threshold": 2,
+                                "estimate_density": 2, "active_sample": 2, "detect_events": 2} | DETECTED
 
 
 def test_review_samples_and_call_density(finished):
-    review = finished / "results/deploy/deploy_reef/review/fish"
+    review = finished / "results/deploy/deploy_reef/round-0/review/fish"
     validation = pd.read_csv(review / "validation.selections.txt", sep="\t", keep_default_na=False)
-    assert {"Source", "Site", "Score", "Bin", "Review"} <= set(validation.columns)
-    assert (validation.Review == "").all() and validation.groupby(["Site", "Bin"]).size().max() <= 10
+    assert {"Source", "Site", "Score", "Bin", "Cell", "Cell windows", "Classifier", "Review"} <= set(validation.columns)
+    assert (validation.Review == "").all() and validation.groupby(["Site", "Bin"]).size().max() <= 3
+    assert validation.Classifier.nunique() == 1 and validation.Classifier.str.len().eq(16).all()
     active = pd.read_csv(review / "active.selections.txt", sep="\t")
-    windows = len(pd.read_parquet(finished / "results/deploy/deploy_reef/scores/fish.parquet"))
-    assert len(active) == min(40, windows - len(validation)) > 0 and not set(zip(active.Source, active["Begin Time (s)"])) & set(
-        zip(validation.Source, validation["Begin Time (s)"]))
+    windows = len(pd.read_parquet(finished / "results/deploy/deploy_reef/round-0/scores/fish.parquet"))
+    assert len(active) == min(10, windows - len(validation)) > 0  # presets/ci.yaml: deploy.review.active
+    assert not set(zip(active.Source, active["Begin Time (s)"])) & set(zip(validation.Source,
+                                                                          validation["Begin Time (s)"]))
     reviewed = pd.read_csv(review / "validation.reviewed.txt", sep="\t")
     assert set(reviewed.Review) <= {"y", "n"} and len(reviewed) == len(validation)
-    detections = finished / "results/deploy/deploy_reef/detections/fish"
+    detections = finished / "results/deploy/deploy_reef/round-0/detections/fish"
     table = pd.read_csv(detections / "density.csv")
-    assert list(table.columns) == ["site", "period", "windows", "recorded_min", "density", "low", "high",
-                                   "reviewed", "true_density"]
-    assert ((table.low <= table.density) & (table.density <= table.high)).all()
+    assert list(table.columns) == density.DENSITY_COLUMNS + ["true_density"]
+    estimated = table.dropna(subset=["density"])
+    assert ((estimated.low <= estimated.density + 1e-9) & (estimated.density <= estimated.high + 1e-9)).all()
     assert {"all", "reef01", "reef02"} == set(table.site) and table.true_density.between(0, 1).all()
+    assert set(table.kind) == {"deployment", "site", "hour", "day"}
+    assert (table[table.kind == "hour"].reviewed <= table[table.kind == "hour"].model_reviewed).all()
     summary = json.loads((detections / "density.json").read_text())
-    assert summary["reviewed"] == len(reviewed) and len(summary["sites"]) == 2
+    assert summary["deployment"]["reviewed"] == len(reviewed) and len(summary["sites"]) == 2
+    assert summary["sample"] == "drawn from these scores" and "prior-shift" in summary["estimator"]
     assert Image.open(detections / "density.png").size[0] > 300
 
 
@@ -390,3 +431,30 @@ def test_supervised_ceiling_trains_on_the_rf_split(finished):
     assert record["init"] == "reefclr" and 0 <= record["test_f1"] <= 1
     history = pd.read_csv(finished / "results/models/supervised_from_reefclr/test_kenya/train_log.csv")
     assert list(history.epoch) == [1, 2]
+
+
+def test_review_rounds_retrain_on_what_was_reviewed(finished):
+    """Round 1 learns from round 0's reviewed samples (validation and active, the demo's
+    reviewer), leaves them out of its own samples and event scores, and rounds.csv shows both
+    rounds; the last round's samples have review pages."""
+    deploy = finished / "results/deploy/deploy_reef"
+    first = json.loads((finished / "results/deploy/classifiers/fish/round-1.json").read_text())
+    reviewed = [pd.read_csv(deploy / f"round-0/review/fish/{kind}.reviewed.txt", sep="\t")
+                for kind in ("validation", "active")]
+    scores = pd.read_parquet(deploy / "round-0/scores/fish.parquet")
+    marked = pd.concat(reviewed)[["Source", "Begin Time (s)"]].rename(
+        columns={"Source": "source", "Begin Time (s)": "offset_s"}).merge(scores)["clip_id"]
+    assert sorted(first["trained_windows"]) == sorted(set(marked))
+    assert "2 reviewed samples of earlier rounds" in first["trained_on"]
+    sample = pd.read_csv(deploy / "round-1/review/fish/validation.selections.txt", sep="\t")
+    assert not set(zip(sample.Source, sample["Begin Time (s)"])) & set(
+        zip(pd.concat(reviewed).Source, pd.concat(reviewed)["Begin Time (s)"]))
+    rounds = pd.read_csv(deploy / "rounds/fish.csv")
+    assert rounds["round"].tolist() == [0, 1] and rounds["reviewed"].tolist() == [0, len(set(marked))]
+    assert rounds["density"].notna().all() and rounds["event_f1"].notna().all()
+    assert json.loads((deploy / "round-1/detections/fish/event_scores.json").read_text())["left_out_windows"] > 0
+    for kind in ("validation", "active"):
+        page = (deploy / f"round-1/review/fish/{kind}.html").read_text()
+        assert f"deploy_reef.fish.round-1.{kind}.txt" in page
+    index = (finished / "results/index.html").read_text()
+    assert "fish in deploy_reef: review rounds" in index and "round-1/review/fish/validation.html" in index

@@ -4,6 +4,7 @@ the fewest recordings a grouped split allows, no deployment) run to the end."""
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -194,14 +195,58 @@ def test_adding_a_deployment_runs_only_its_jobs_and_finds_the_calls(own_run):
     deploy = wf / "results/deploy/deploy_2024"
     hits = pd.read_csv(deploy / "search/hits.csv")
     assert set(hits["query"]) == {"croak example"} and len(hits) == 10
-    assert set(pd.read_csv(deploy / "detections/croak/site_hour.csv")["site"]) == {"North Reef", "south_reef"}
-    classifier = json.loads((wf / "results/deploy/classifiers/croak.json").read_text())
+    assert set(pd.read_csv(deploy / "round-0/detections/croak/site_hour.csv")["site"]) == {"North Reef", "south_reef"}
+    classifier = json.loads((wf / "results/deploy/classifiers/croak/round-0.json").read_text())
     assert classifier["embedder"] == "mel_stats" and classifier["trained_on"] == "test set test_myreef"
-    truth = json.loads((deploy / "detections/croak/summary.json").read_text())["truth"]
+    truth = json.loads((deploy / "round-0/detections/croak/event_scores.json").read_text())["overlap"]
     assert truth["recordings"] == 4 and truth["known_events"] == 12  # 3 per recording, each once
-    assert not (wf / "results/deploy/classifiers/fish.json").exists()  # the demo's classifier
+    assert not (wf / "results/deploy/classifiers/fish").exists()  # the demo's classifier
 
 
 def _with_deployment(text: str) -> str:
     head, tail = text.split("embed:\n")
     return head + DEPLOYMENT.format() + "embed:\n" + tail
+
+
+def test_a_round_reviewed_in_the_browser_trains_the_next_classifier(own_run, tmp_path):
+    """Round 0's validation sample reviewed on its page by key (the marks from the known
+    events), saved, put where the README says: the rerun trains round 1 on exactly those marks,
+    estimates round 0's density, and embeds nothing again."""
+    import browser
+    from test_review_browser import mark_and_save
+
+    if browser.why_not():
+        pytest.skip(browser.why_not())
+    wf, root = own_run
+    (wf / "mine.yaml").write_text(_with_deployment(MINE.format(root=root)).replace(
+        "  truth: truth\n", "  truth: truth\n  review: {reviewed: review}\n"))
+    assert snakemake(wf, "--cores", "2", "--configfile", "mine.yaml").returncode == 0
+    review = wf / "results/deploy/deploy_2024/round-0/review/croak"
+    sample = pd.read_csv(review / "validation.selections.txt", sep="\t", keep_default_na=False)
+    known = pd.concat([pd.read_csv(t, sep="\t").assign(stem=t.name.split(".")[0]) for t in (root / "truth").glob("*.txt")])
+    keys = "".join("y" if ((known["stem"] == Path(r["Begin File"]).stem) & (known["Begin Time (s)"] < r["End Time (s)"])
+                           & (known["End Time (s)"] > r["Begin Time (s)"])).any() else "n" for _, r in sample.iterrows())
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = browser.start()
+    try:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        name = "deploy_2024.croak.round-0.validation.txt"
+        saved = mark_and_save(driver, review / "validation.html", keys, downloads, name)
+    finally:
+        driver.quit()
+    assert saved["Review"].tolist() == list(keys) and list(saved.columns) == list(sample.columns)
+    (root / "review").mkdir(exist_ok=True)
+    shutil.copy(downloads / name, root / "review" / name)
+    planned = planned_rules(wf, "--configfile", "mine.yaml")
+    assert planned["train_classifier"] == 1 and planned["estimate_density"] == 1
+    assert not {"embed_deploy", "segment_recordings", "extract_embeddings"} & set(planned)
+    assert snakemake(wf, "--cores", "2", "--configfile", "mine.yaml").returncode == 0
+    first = json.loads((wf / "results/deploy/classifiers/croak/round-1.json").read_text())
+    scores = pd.read_parquet(wf / "results/deploy/deploy_2024/round-0/scores/croak.parquet")
+    marked = scores.merge(sample.rename(columns={"Source": "source", "Begin Time (s)": "offset_s"})[["source", "offset_s"]])
+    assert sorted(first["trained_windows"]) == sorted(marked["clip_id"])
+    assert first["positives"] >= keys.count("y") and "1 reviewed samples of earlier rounds" in first["trained_on"]
+    rounds = pd.read_csv(wf / "results/deploy/deploy_2024/rounds/croak.csv")
+    assert rounds["round"].tolist() == [0, 1] and rounds["reviewed"].tolist() == [0, len(keys)]
+    assert (wf / "results/deploy/deploy_2024/round-0/detections/croak/density.csv").exists()

@@ -121,6 +121,9 @@ def _check_cross_fields(config: dict) -> None:
         if "reviewed" in sound and not sound["negative"]:
             raise ConfigError(f"invalid config:\n  config: deploy.classifiers.{name}.negative: a reviewed table "
                               "needs the values that mark a negative")
+    if config["pretrain"]["init"] == "imagenet" and config["pretrain"]["encoder"] != "resnet50":
+        raise ConfigError(f"invalid config:\n  config: pretrain.init: imagenet starts from torchvision's ImageNet "
+                          f"ResNet50 weights; pretrain.encoder is {config['pretrain']['encoder']!r}: set it to resnet50")
     knn = config["pretrain"]["knn"]
     if knn["dataset"] == "auto":
         knn["dataset"] = tests[0] if tests else None

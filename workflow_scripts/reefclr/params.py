@@ -15,6 +15,7 @@ import json
 import os
 
 from reefclr import paths, registry
+from reefclr.review_rounds import KINDS, earlier_reviews, last_round, reviewed_sample, round_targets
 from reefclr.settings import Pretrain, Settings
 
 STUDY_TEST_SETS = frozenset(f"test_{loc}" for loc in
@@ -54,6 +55,8 @@ def weights_needed(s: Settings) -> list[str]:
     used = used_embedders(s)
     needed = {e for e in used if e in registry.EXTERNAL_WEIGHTS}
     if any(registry.REGISTRY[e].init == "config" for e in used) and s.supervised.init == "imagenet":
+        needed.add("imagenet")
+    if registry.needs_pretraining(used) and s.pretrain.init == "imagenet":
         needed.add("imagenet")
     return sorted(needed)
 
@@ -106,9 +109,39 @@ def probe(s: Settings, probe_name: str, embedder: str) -> dict:
 
 
 def data_needs(s: Settings) -> dict:
-    """The settings that decide whether the data check stops the run. Its warnings about
-    few-shot sizes and the pretraining batch read the config without being params."""
+    """What the data check reads: only the settings that decide whether it stops the run. A
+    rerun of the data check hides the reruns behind its gate from that run's plan (Snakemake
+    masks the jobs downstream of a job it reruns and reaches them only through non-ancient
+    inputs), so nothing else may rerun it: advisory checks are ``data_plan``'s."""
     return {"test_size": s.evaluation.rf.test_size, "rare_classes": s.evaluation.rare_classes}
+
+
+DATA_CHECK_RERAN = (
+    "The data check ran again in this run. Snakemake planned the jobs behind its gate before it ran and left out "
+    "those whose settings changed: run the same command once more (it reruns what changed, or nothing).")
+
+
+def data_check_reran(started: float) -> bool:
+    """Whether the data check was rewritten after ``started`` (in this run): the run's plan then
+    missed the reruns behind the gate (``data_needs``)."""
+    return os.path.exists(paths.CHECK_SUMMARY) and os.path.getmtime(paths.CHECK_SUMMARY) >= started
+
+
+def data_plan(s: Settings) -> dict:
+    """What the data plan reads: the few-shot sizes and grouped test fraction, the pretraining
+    batch, and the pretraining recipe whose time it estimates."""
+    return {"shots": list(s.evaluation.fewshot.shots), "test_fraction": s.evaluation.grouped.test_fraction,
+            "batch_size": s.pretrain.batch_size, "pretraining": pretraining_recipe(s)}
+
+
+def pretraining_recipe(s: Settings) -> dict | None:
+    """What a pretraining run's time depends on (its estimate in the data check), or None when no
+    embedder needs the trained encoder."""
+    if not registry.needs_pretraining(s.embed.embedders):
+        return None
+    p = s.pretrain
+    return {"encoder": p.encoder, "width": p.width, "batch_size": p.batch_size, "steps": p.steps,
+            "export_step": p.export_step, "image_size": s.model_input.image_size}
 
 
 def deploy_audio(s: Settings) -> dict:
@@ -119,7 +152,7 @@ def deploy_audio(s: Settings) -> dict:
 
 def targets(s: Settings, is_demo: bool) -> list[str]:
     """Everything a run makes by default (rule all)."""
-    out = [paths.CHECK_MARKDOWN, paths.INDEX, paths.EXPLORER, paths.figure("chisq.png")]
+    out = [paths.CHECK_MARKDOWN, paths.PLAN_MARKDOWN, paths.INDEX, paths.EXPLORER, paths.figure("chisq.png")]
     if registry.needs_pretraining(s.embed.embedders):
         out.append(paths.LOSS_CURVE)
     if set(s.data.ids("test")) == STUDY_TEST_SETS and not is_demo:
@@ -127,28 +160,12 @@ def targets(s: Settings, is_demo: bool) -> list[str]:
     if s.embed.export_csv:
         out += [paths.STUDY_CSV.format(embedder=e, dataset=d) for e in s.embed.embedders
                 if registry.spec(e).input != "classifier" for d in s.data.ids("test")]
-    deployments, sounds = s.data.ids("deploy"), list(s.deploy.classifiers)
-    out += [paths.CLASSIFIER.format(sound=x) for x in sounds] if deployments else []
-    for d in deployments:
+    for d in s.data.ids("deploy"):
         if s.deploy.queries:
             out.append(paths.HITS.format(dataset=d))
-        out += [paths.DETECTIONS.format(dataset=d, sound=x, name="summary.json") for x in sounds]
-        out += [paths.REVIEW.format(dataset=d, sound=x, name="validation.selections.txt") for x in sounds]
-        out += [paths.DETECTIONS.format(dataset=d, sound=x, name="density.csv") for x in sounds
-                if reviewed_validation(s, is_demo, d, x)]
+        for x in s.deploy.classifiers:
+            out += round_targets(s, is_demo, d, x)
     return out
-
-
-def reviewed_validation(s: Settings, is_demo: bool, dataset: str, sound: str) -> str | None:
-    """The reviewed validation sample of one sound and deployment: the demo's simulated
-    reviewer's, or a user's table under ``deploy.review.reviewed`` when it exists; else none
-    (no density estimate)."""
-    if is_demo and s.deploy.truth:
-        return paths.REVIEW.format(dataset=dataset, sound=sound, name="validation.reviewed.txt")
-    if s.deploy.review.reviewed:
-        path = os.path.join(s.data.root, s.deploy.review.reviewed, f"{dataset}.{sound}.validation.txt")
-        return path if os.path.exists(path) else None
-    return None
 
 
 class Inputs:
@@ -173,11 +190,15 @@ class Inputs:
         return [f for d in self.s.data.datasets if d.role == "pretrain"
                 for f in paths.shard_files(d.id, d.shards, ("mel.npy", "index.parquet"))]
 
-    def knn_cache(self, wildcards) -> list[str]:
-        """The labelled set of the online k-NN check, if any."""
+    def pretraining(self, wildcards) -> dict[str, list[str]]:
+        """What pretraining reads: its cache, the labelled set of its checks (if any) and, with
+        ``pretrain.init: imagenet``, the ImageNet weights (missing, they stop the DAG here)."""
         knn = self.s.pretrain.knn.dataset
-        return [] if knn is None else paths.shard_files(knn, self.s.data.dataset(knn).shards,
-                                                        ("mel.npy", "index.parquet"))
+        return {"cache": self.pretrain_cache(wildcards),
+                "knn": [] if knn is None else paths.shard_files(knn, self.s.data.dataset(knn).shards,
+                                                                ("mel.npy", "index.parquet")),
+                "weights": [registry.weights_marker("imagenet", self.s.embed.weights["imagenet"])]
+                if self.s.pretrain.init == "imagenet" else []}
 
     # --- embedders
     def weights(self, name: str) -> list[str]:
@@ -221,11 +242,25 @@ class Inputs:
         return self.s.deploy.classifiers[wildcards.sound].result()
 
     def classifier_examples(self, wildcards) -> list[str]:
-        """A test set's embeddings by the deployment embedder, or every deployment window."""
+        """A test set's embeddings by the deployment embedder, and every deployment window when
+        the classifier learns from reviewed windows (its own table, or earlier rounds')."""
         spec = self.s.deploy.classifiers[wildcards.sound]
-        if spec.dataset is not None:
-            return [paths.EMBEDDINGS.format(embedder=self.s.deploy.embedder, dataset=spec.dataset)]
-        return [f for d in self.s.data.datasets if d.role == "deploy" for f in paths.windows(d.id, d.shards)]
+        out = [] if spec.dataset is None else [paths.EMBEDDINGS.format(embedder=self.s.deploy.embedder,
+                                                                      dataset=spec.dataset)]
+        if spec.dataset is None or self.round_review_sets(wildcards):
+            out += [f for d in self.s.data.datasets if d.role == "deploy" for f in paths.windows(d.id, d.shards)]
+        return out
+
+    def round_review_sets(self, wildcards) -> list[list[str]]:
+        """[deployment, table] of every sample reviewed before this round (what it learns from)."""
+        return earlier_reviews(self.s, self.is_demo, wildcards.sound, int(wildcards.round))
+
+    def round_reviews(self, wildcards) -> list[str]:
+        return [path for _, path in self.round_review_sets(wildcards)]
+
+    def earlier_here(self, wildcards) -> list[str]:
+        """The tables reviewed before this round in this deployment (known with certainty)."""
+        return [path for d, path in self.round_review_sets(wildcards) if d == wildcards.dataset]
 
     def reviewed_table(self, wildcards) -> list[str]:
         spec = self.s.deploy.classifiers[wildcards.sound]
@@ -239,8 +274,64 @@ class Inputs:
         return [os.path.join(self.s.data.root, queries)]
 
     def reviewed_validation(self, wildcards) -> list[str]:
-        found = reviewed_validation(self.s, self.is_demo, wildcards.dataset, wildcards.sound)
+        found = reviewed_sample(self.s, self.is_demo, wildcards.dataset, wildcards.sound, int(wildcards.round),
+                                "validation")
         return [found] if found else []
+
+    def rounds(self, wildcards) -> dict[str, list[str]]:
+        """What each round of one sound in one deployment wrote (rounds.csv's inputs)."""
+        s, last = self.s, last_round(self.s, self.is_demo, wildcards.sound)
+        where = [dict(dataset=wildcards.dataset, sound=wildcards.sound, round=k) for k in range(last + 1)]
+        out = {"classifiers": [paths.CLASSIFIER.format(**w) for w in where],
+               "thresholds": [paths.DETECTIONS.format(**w, name="threshold.json") for w in where],
+               "summaries": [paths.DETECTIONS.format(**w, name="summary.json") for w in where],
+               "densities": [paths.DETECTIONS.format(**w, name="density.json") for w in where
+                             if reviewed_sample(s, self.is_demo, w["dataset"], w["sound"], w["round"], "validation")],
+               "events": [paths.DETECTIONS.format(**w, name="event_scores.json") for w in where] if s.deploy.truth
+               else []}
+        return out
+
+    def deployment_parts(self, wildcards) -> list[dict]:
+        """Per deployment and sound, what the results page shows: the rounds side by side, the last
+        round's density and calibration figures, and its review pages (linked)."""
+        out = []
+        for d in self.s.data.ids("deploy"):
+            for x in self.s.deploy.classifiers:
+                last = last_round(self.s, self.is_demo, x)
+                where = dict(dataset=d, sound=x, round=last)
+                density = reviewed_sample(self.s, self.is_demo, d, x, last, "validation")
+                figures = [paths.ROUNDS.format(dataset=d, sound=x, ext="png")]
+                figures += [paths.DETECTIONS.format(**where, name="density.png")] if density else []
+                out.append({"dataset": d, "sound": x, "round": last, "figures": figures + [
+                    paths.DETECTIONS.format(**where, name="calibration.png")],
+                    "rounds": paths.ROUNDS.format(dataset=d, sound=x, ext="csv"),
+                    "pages": [paths.REVIEW.format(**where, name=f"{kind}.html") for kind in KINDS]})
+        return out
+
+    def pretraining_report(self, wildcards) -> list[str]:
+        """The trained encoder's model card and training figure, when an embedder needs it."""
+        return [paths.MODEL_CARD, paths.LOSS_CURVE] if registry.needs_pretraining(self.s.embed.embedders) else []
+
+    def deployment_files(self, wildcards) -> list[str]:
+        return [f for part in self.deployment_parts(wildcards) for f in part["figures"] + [part["rounds"]] + part["pages"]]
+
+    def round_numbers(self, wildcards) -> dict[str, list[int]]:
+        """Which rounds have a density estimate and event scores (rounds.csv's params)."""
+        s, last = self.s, last_round(self.s, self.is_demo, wildcards.sound)
+        reviewed = [k for k in range(last + 1)
+                    if reviewed_sample(s, self.is_demo, wildcards.dataset, wildcards.sound, k, "validation")]
+        return {"rounds": list(range(last + 1)), "density": reviewed,
+                "events": list(range(last + 1)) if s.deploy.truth else []}
+
+    def density(self, wildcards) -> dict:
+        """What a density estimate reads beside its inputs: the review settings, the sound's
+        classifier (its own reviewed table counts), its known events, the window step."""
+        return {"review": self.s.deploy.review.estimate(), "classifier": self.classifier(wildcards),
+                "truth": self.truth_of(wildcards), "hop_s": self.hop_s(wildcards)}
+
+    def truth_of(self, wildcards) -> dict:
+        """Which known events are the sound's (empty without known events)."""
+        return self.s.deploy.truth_of(wildcards.sound) if self.s.deploy.truth else {}
 
     def truth(self, wildcards) -> list[str]:
         """The folder of known events (the demo's is made with the demo)."""
@@ -252,8 +343,9 @@ class Inputs:
         return [paths.HITS.format(dataset=wildcards.dataset)] if self.s.deploy.queries else []
 
     def events(self, wildcards) -> list[str]:
-        return [paths.DETECTIONS.format(dataset=wildcards.dataset, sound=x, name="events.csv")
-                for x in self.s.deploy.classifiers]
+        """The detections of each sound in its last round (what the explorer shows)."""
+        return [paths.DETECTIONS.format(dataset=wildcards.dataset, sound=x, name="events.csv",
+                                        round=last_round(self.s, self.is_demo, x)) for x in self.s.deploy.classifiers]
 
     def explorer(self, wildcards) -> dict[str, list[str]]:
         """The explorer's inputs: every embedder's UMAP, clusters and embeddings per test set, the
@@ -266,6 +358,8 @@ class Inputs:
                 "embeddings": [paths.EMBEDDINGS.format(embedder=e, dataset=d) for e, d in pairs],
                 "manifests": [paths.MANIFEST.format(dataset=d) for d in tests],
                 "deploy": [paths.MEDIA.format(dataset=d) for d in s.data.ids("deploy")],
+                "rounds": [paths.ROUNDS.format(dataset=d, sound=x, ext="csv") for d in s.data.ids("deploy")
+                           for x in s.deploy.classifiers],
                 "cache": [f for d in tests for f in paths.shard_files(d, s.data.dataset(d).shards)]}
 
     def hop_s(self, wildcards) -> float:

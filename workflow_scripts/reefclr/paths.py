@@ -1,6 +1,7 @@
 """Every output's path template, in one place: the rules and the package both use these.
 
-Wildcards in braces (``{dataset}``, ``{shard}``, ``{embedder}``, ``{probe}``, ``{sound}``);
+Wildcards in braces (``{dataset}``, ``{shard}``, ``{embedder}``, ``{probe}``, ``{sound}``,
+``{round}``, ``{kind}``: a review sample, validation or active);
 ``{name}`` is a file name inside a folder of tables, figures, a shard or a sound's detections.
 Logs and benchmarks stay literal in the rules (``logs/<rule>/...``), one per rule.
 """
@@ -15,6 +16,8 @@ CHECK = "results/data_check/{dataset}.json"
 CHECK_SUMMARY = "results/data_check/summary.json"
 CHECK_MARKDOWN = "results/data_check/summary.md"
 GATE = "results/data_check/passed.json"
+PLAN_MARKDOWN = "results/data_check/plan.md"  # what the run asks of the data: advisory, a leaf
+PLAN_SUMMARY = "results/data_check/plan.json"
 
 # features: one folder per dataset shard
 SHARD = "results/cache/{dataset}/shard-{shard}"
@@ -26,6 +29,7 @@ ENCODER = "results/models/reefclr/encoder.pt"
 TRAIN_LOG = "results/models/reefclr/train_log.csv"
 LOSS_CURVE = "results/models/reefclr/loss_curve.png"
 MODEL_CARD = "results/models/reefclr/model_card.json"
+DIAGNOSTICS = "results/models/reefclr/diagnostics.csv"  # the checks against the untrained twin
 CHECKPOINT = "results/models/reefclr/checkpoints/last.pt"  # not an output: a killed job keeps it
 SUPERVISED_LOG = "results/models/{embedder}/{dataset}/train_log.csv"
 
@@ -49,11 +53,14 @@ WINDOWS = "results/deploy/{dataset}/windows/shard-{shard}.parquet"
 QUERIES = "results/deploy/queries/vectors.parquet"
 HITS = "results/deploy/{dataset}/search/hits.csv"
 HITS_RAVEN = "results/deploy/{dataset}/search/raven"
-CLASSIFIER = "results/deploy/classifiers/{sound}.json"
-SCORES = "results/deploy/{dataset}/scores/{sound}.parquet"
-DETECTIONS = "results/deploy/{dataset}/detections/{sound}/{name}"
-REVIEW = "results/deploy/{dataset}/review/{sound}/{name}"
+# review rounds: round 0 is the config's classifier, round k + 1 learns from the windows reviewed in rounds 0..k
+CLASSIFIER = "results/deploy/classifiers/{sound}/round-{round}.json"
+SCORES = "results/deploy/{dataset}/round-{round}/scores/{sound}.parquet"
+DETECTIONS = "results/deploy/{dataset}/round-{round}/detections/{sound}/{name}"
+REVIEW = "results/deploy/{dataset}/round-{round}/review/{sound}/{name}"
+ROUNDS = "results/deploy/{dataset}/rounds/{sound}.{ext}"
 MEDIA = "results/deploy/{dataset}/media.parquet"
+
 
 
 def table(name: str) -> str:
@@ -72,6 +79,12 @@ def cache_file(name: str) -> str:
 def detection(name: str) -> str:
     """One file of a sound's detections in a deployment, ``{dataset}`` and ``{sound}`` left as wildcards."""
     return DETECTIONS.replace("{name}", name)
+
+
+def reviewed_table(dataset: str, sound: str, round_: int, kind: str) -> str:
+    """The file name of a user's reviewed sample (under ``deploy.review.reviewed``), as the
+    review page saves it."""
+    return f"{dataset}.{sound}.round-{round_}.{kind}.txt"
 
 
 def review(name: str) -> str:

@@ -13,8 +13,8 @@ from reefclr.data import datacheck, ingest
 SEG = segment(tail="drop")
 
 
-NEEDS = datacheck.Needs(test_size=0.2, test_fraction=0.2, shots=(1, 2, 4, 8, 16, 32), batch_size=64,
-                        rare_classes="error")
+NEEDS = datacheck.Needs(test_size=0.2, rare_classes="error")
+PLAN = datacheck.Plan(test_fraction=0.2, shots=(1, 2, 4, 8, 16, 32), batch_size=64)
 
 
 def _raven(path, rows):
@@ -89,9 +89,12 @@ def test_small_sets_few_shot_short_files_and_a_small_pretraining_set(tmp_path):
     _, summary = datacheck.summarise([pre, typo], NEEDS)
     reasons = {p["entry"]: p["reason"] for p in summary["problems"]}
     assert "gave no clip" in reasons["pre/short.wav"]
-    assert "6 pretraining clips, fewer than pretrain.batch_size 64" in reasons["clips"]
-    assert "k = [8, 16, 32] exceed" in reasons["few-shot"]  # 9 fish clips, 20% to test: 7 at most
     assert all(p["severity"] == "warning" for p in summary["problems"])
+    text, plan = datacheck.plan([pre, typo], PLAN)  # what the run asks: advisory, in plan.md
+    notes = {n["entry"]: n["reason"] for n in plan["warnings"]}
+    assert "6 pretraining clips, fewer than pretrain.batch_size 64" in notes["clips"]
+    assert "k = [8, 16, 32] exceed" in notes["few-shot"]  # 9 fish clips, 20% to test: 7 at most
+    assert "k = [8, 16, 32] exceed" in text and "no embedder needs pretraining" in text
 
 
 def test_a_test_split_too_small_for_its_classes_is_an_error(tmp_path):
@@ -176,3 +179,13 @@ def test_data_check_reports_recordings_and_groups_per_class_and_warns_of_confoun
     per_file = _test_spec(group_by="file")
     report = ingest.build_manifest(per_file, tmp_path, SEG)[1]
     assert not datacheck.confounded(report)
+
+
+def test_the_check_says_how_long_pretraining_will_take(tmp_path):
+    from reefclr.training import estimate
+
+    guess = estimate.on_cpu(dict(encoder="resnet50", width=16, batch_size=512, steps=5400, export_step=None), 224, 2)
+    report = typo_set(tmp_path)
+    text, plan = datacheck.plan([report], replace(PLAN, pretraining=guess.text()))
+    assert "## Pretraining time" in text and guess.text() in text and plan["pretraining"] == guess.text()
+    assert "results/data_check/plan.md" in datacheck.summarise([report], NEEDS)[0]

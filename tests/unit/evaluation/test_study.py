@@ -239,3 +239,28 @@ def test_cramers_v_on_a_2x2_table_uses_the_uncorrected_chi_square():
     assert scores["chi2_stat"] == pytest.approx(chi2_contingency(table)[0])  # the study's (Yates)
     plain = chi2_contingency(table, correction=False)[0]
     assert scores["cramers_v"] == pytest.approx(np.sqrt(plain / 40)) == pytest.approx(0.5)
+
+
+@pytest.mark.slow
+def test_umaps_compiled_functions_go_to_numbas_cache(tmp_path):
+    """A UMAP in a fresh process leaves umap-learn's and pynndescent's compiled functions in
+    NUMBA_CACHE_DIR, so the next process loads them instead of compiling (about 11 s each)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from helpers import REPO
+
+    code = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(REPO / "workflow_scripts")!r})
+        import numpy as np
+        from reefclr.evaluation import study
+        umap = study.import_umap()
+        umap.UMAP(n_components=2, random_state=0).fit_transform(np.random.default_rng(0).normal(size=(60, 8)))
+        """)
+    env = {"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+    cached = {p.name.split("-")[0] for p in tmp_path.rglob("*.nbi")}
+    assert {"layouts._optimize_layout_euclidean_single_epoch", "umap_.smooth_knn_dist",
+            "umap_.compute_membership_strengths"} <= cached

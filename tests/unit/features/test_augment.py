@@ -74,3 +74,31 @@ def test_image_crop_is_bicubic_on_the_resized_image_and_flip_mirrors_time():
     part = ImageViews(24, 0.6, crop=True, crop_on="image", flip_p=0.5)(x[2:], generator(5), total=6, offset=2)
     whole = ImageViews(24, 0.6, crop=True, crop_on="image", flip_p=0.5)(x, generator(5))
     assert torch.allclose(part, whole[2:], atol=1e-6)  # a process's slice is that slice of the whole
+
+
+def test_mixup_mixes_each_clip_with_another_within_its_share():
+    from reefclr.features.augment import mixup
+
+    b = 8
+    mel = torch.arange(1, b + 1, dtype=torch.float32).view(b, 1, 1).expand(b, 4, 6).contiguous()
+    g = torch.Generator().manual_seed(0)
+    out = mixup(mel, 0.4, g)
+    assert torch.allclose(out, out[:, :1, :1].expand_as(out))  # a constant clip stays constant
+    value = out[:, 0, 0]
+    own = torch.arange(1, b + 1, dtype=torch.float32)
+    # (1 - l) x + l x' with l in [0, 0.4] and x' another clip in 1..b
+    assert ((value >= 0.6 * own + 0.4 * 1 - 1e-5) & (value <= 0.6 * own + 0.4 * b + 1e-5) | (value == own)).all()
+    assert not torch.equal(out, mel)
+
+
+def test_views_without_mixup_draw_exactly_what_they_drew_before():
+    from reefclr.features.augment import DeviceViews, ImageViews
+
+    mel = torch.rand(4, 16, 40)
+    image = ImageViews(16, 0.6)
+    plain, zero = DeviceViews(torch.ones(16), "power", 0.5, image), DeviceViews(torch.ones(16), "power", 0.5, image, 0.0)
+    a = plain(mel, torch.Generator().manual_seed(3))
+    b = zero(mel, torch.Generator().manual_seed(3))
+    assert torch.equal(a, b)
+    mixed = DeviceViews(torch.ones(16), "power", 0.5, image, 0.4)(mel, torch.Generator().manual_seed(3))
+    assert not torch.equal(a, mixed)

@@ -49,3 +49,12 @@ def test_an_index_that_does_not_match_its_mel_is_named(tmp_path):
     with pytest.raises(ValueError, match="shard-0: index has 3 rows but mel.npy 2"):
         CachedSet.open([tmp_path / "shard-0"])
     assert len(CachedSet.open([])) == 0
+
+
+def test_a_subset_reads_its_clips_in_its_order(tmp_path):
+    write_shard(tmp_path / "shard-0", 0, 3)
+    write_shard(tmp_path / "shard-1", 3, 4)
+    data = CachedSet.open([tmp_path / "shard-0", tmp_path / "shard-1"])
+    part = data.subset(np.array([5, 1, 3]))
+    assert len(part) == 3 and part.mel(np.array([0, 1, 2]))[:, 0, 0].tolist() == [5, 1, 3]
+    assert part.wave(np.array([2]))[0, 0] == 3 and part.dirs == data.dirs

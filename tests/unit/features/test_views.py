@@ -25,14 +25,14 @@ def test_waveform_views_are_seeded_per_clip(cached, spec_cfg):
 
     _, dirs = cached
     dirs = [str(d) for d in dirs]
-    steps = views.WaveformSteps(dirs, 6, _settings(spec_cfg, 1.0), Group())
+    steps = views.WaveformSteps(CachedSet.open(dirs), 6, _settings(spec_cfg, 1.0), Group())
     a, b = steps[3], steps[3]
     assert a.shape == (2, 6, int(1.92 * 8000))
     torch.testing.assert_close(a, b)
     assert not torch.allclose(a[0], a[1])  # two different views
-    half = views.WaveformSteps(dirs, 6, _settings(spec_cfg, 1.0), Group(rank=1, world=2))[3]
+    half = views.WaveformSteps(CachedSet.open(dirs), 6, _settings(spec_cfg, 1.0), Group(rank=1, world=2))[3]
     torch.testing.assert_close(half, a[:, 3:])  # a process's slice is the one-process views of its clips
-    plain = views.WaveformSteps(dirs, 6, _settings(spec_cfg, 0.0), Group())[3]
+    plain = views.WaveformSteps(CachedSet.open(dirs), 6, _settings(spec_cfg, 0.0), Group())[3]
     data = CachedSet.open(dirs)
     cached_mel = torch.from_numpy(data.mel(views.batch_indices(3, len(data), 6, 0)))
     mel = MelSpectrogram.from_settings(spec_cfg)(plain[0])  # the training device computes the mel in batch

@@ -54,3 +54,15 @@ def test_page_is_one_self_contained_file(tmp_path):
     assert f"{len(table)} of 50 clips: a subsample stratified by label" in text
     assert "<script src=" not in text and "cdn.bokeh.org" not in text  # inline, works offline
     assert "reefclr-player" in text and "source_test_x" in text
+
+
+def test_rounds_of_a_deployment_tab_are_text_and_link_the_review_pages():
+    import pandas as pd
+
+    table = pd.DataFrame({"round": [0, 1], "reviewed": [0, 80], "roc_auc": [0.7, 0.75], "threshold_source":
+                          ["classifier", "deployment"], "events": [9, 7], "density": [0.1, 0.12],
+                          "density_low": [0.05, 0.08], "density_high": [0.2, 0.18], "event_f1": [0.1, 0.2]})
+    rounds = explorer.Rounds("<fish>", table, ["results/deploy/d/round-1/review/<fish>/validation.html"])
+    text = rounds.html()
+    assert "<fish>" not in text and "&lt;fish&gt;" in text
+    assert "href='deploy/d/round-1/review/&lt;fish&gt;/validation.html'" in text and text.count("</tr>") == 3

@@ -1,6 +1,7 @@
 """reefclr.pages.plots: each embedder has one colour, in config order, in every figure."""
 
 import matplotlib.colors as mcolors
+import numpy as np
 import pandas as pd
 
 from reefclr.pages import plots
@@ -62,3 +63,15 @@ def test_unreliable_intervals_are_hatched_and_groups_labelled(monkeypatch, tmp_p
                        display_name("mel_stats"): None}
     assert "8 groups, 6 splits" in fig.axes[0].get_xticklabels()[0].get_text()
     assert any("unreliable" in t.get_text() for t in fig.texts)
+
+
+def test_the_training_figure_draws_the_checks_against_the_twin(tmp_path):
+    from PIL import Image
+
+    from reefclr.training.diagnostics import COLUMNS
+
+    history = pd.DataFrame({"step": range(1, 11), "loss": np.linspace(5, 3, 10), "lr": np.linspace(0.1, 0, 10)})
+    checks = pd.DataFrame([[0, 0.4, 3.0, 1.2, -1.0, "0.4;0.4"], [5, 0.5, 8.0, 0.6, -2.0, "0.5;0.5"],
+                           [10, float("nan"), 9.0, 0.5, -2.5, ""]], columns=COLUMNS)
+    plots.loss_curve(history, checks, tmp_path / "curve.png", dpi=40)
+    assert Image.open(tmp_path / "curve.png").size[0] > 300

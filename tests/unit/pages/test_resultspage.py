@@ -94,3 +94,26 @@ def test_missing_and_unreliable_intervals_are_said_not_printed_plain(tmp_path):
     assert texts["birdnettest_a"] == "0.850 [0.800, 0.900]"
     answer = {a["dataset"]: a for a in resultspage.answers(summary, _paired())}["test_a"]
     assert "8 groups, 10 distinct splits" in resultspage.answer_html(answer)
+
+
+def _card(trained, twin):
+    checks = [dict(step=0, knn_accuracy=sum(twin) / len(twin), knn_by_split=twin, effective_rank=3.0, alignment=1.0,
+                   uniformity=-1.0),
+              dict(step=300, knn_accuracy=sum(trained) / len(trained), knn_by_split=trained, effective_rank=12.5,
+                   alignment=0.4, uniformity=-2.0)]
+    from reefclr.training.diagnostics import against_twin
+
+    return dict(checks=checks, against_twin=against_twin(checks))
+
+
+def test_the_page_says_plainly_when_pretraining_does_not_beat_its_twin(tmp_path):
+    from PIL import Image
+
+    figure = tmp_path / "loss_curve.png"
+    Image.new("RGB", (10, 10), "white").save(figure)
+    flat = resultspage.pretraining_html(_card([0.45, 0.5, 0.4], [0.46, 0.5, 0.42]), figure)
+    assert "NO BETTER than its untrained twin" in flat and "better on 0 of 3 grouped splits" in flat
+    assert "effective rank of its embeddings 12.5 (untrained twin 3.0" in flat.lower()
+    learned = resultspage.pretraining_html(_card([0.8, 0.9, 0.7], [0.46, 0.5, 0.42]), figure)
+    assert "beats its untrained twin on every grouped split" in learned and "NO BETTER" not in learned
+    assert "data:image/png;base64," in learned

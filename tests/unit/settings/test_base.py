@@ -12,7 +12,7 @@ from reefclr.settings import Settings
 from reefclr.settings.base import HARDWARE, RESULT, RUNTIME, Record, hardware, kind, runtime
 
 RUNTIME_KEYS = ["spectrogram.batch_size", "pretrain.knn.every", "pretrain.checkpoint_every", "pretrain.log_every",
-                "pretrain.workers", "pretrain.compile", "embed.batch_size", "deploy.batch_size"]
+                "pretrain.workers", "pretrain.compile", "pretrain.min_rank", "pretrain.max_hours", "embed.batch_size", "deploy.batch_size"]
 
 
 @dataclass(frozen=True)

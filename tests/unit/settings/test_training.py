@@ -10,7 +10,7 @@ def test_pretrain_params_keep_hardware_and_leave_out_runtime(demo):
     assert "every" not in pretrain["knn"] and pretrain["knn"]["k"] == config["pretrain"]["knn"]["k"]
     assert {"device", "gpus", "sync_batchnorm"} <= set(pretrain)  # hardware: in params
     assert Pretrain.runtime_keys() == ["pretrain.knn.every", "pretrain.checkpoint_every", "pretrain.log_every",
-                                       "pretrain.workers", "pretrain.compile"]
+                                       "pretrain.workers", "pretrain.compile", "pretrain.min_rank", "pretrain.max_hours"]
 
 
 def test_the_supervised_ceiling_has_no_runtime_fields_and_its_device_in_params(demo):

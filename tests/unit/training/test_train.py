@@ -142,3 +142,19 @@ def test_launch_checks_the_gpu_count_before_torchrun(fake_gpus, tmp_path):
     with pytest.raises(RuntimeError, match="pretrain.gpus is 2 but only 1"):
         train.launch(job, tmp_path / "job.json")
     assert not (tmp_path / "job.json").exists()  # stopped before writing the torchrun job
+
+
+def test_event_rich_selection_and_mixup_train_on_what_they_chose(cached, spec_cfg, tmp_path):
+    from reefclr.settings import Select
+
+    _, dirs = cached
+    n = sum(1 for d in dirs for _ in np.load(f"{d}/mel.npy", mmap_mode="r"))
+    cfg = replace(TINY, steps=2, select=Select("flux", 0.5), mixup=0.4)
+    result = train.pretrain(pretrain_job(dirs, cfg, spec_cfg, INPUT, tmp_path / "s.pt", "h"))
+    clips = result.sessions[-1]["clips"]
+    assert clips["of"] == n and clips["kept"] == round(n / 2) and clips["by"] == "flux"
+    assert sum(s["kept"] for s in clips["per_site"]) == clips["kept"]
+    assert np.isfinite([h["loss"] for h in result.history]).all()
+    waveform = train.pretrain(pretrain_job(dirs, replace(cfg, views="waveform", workers=0), spec_cfg, INPUT,
+                                           tmp_path / "w.pt", "h"))
+    assert waveform.sessions[-1]["clips"]["kept"] == clips["kept"]

@@ -15,20 +15,32 @@ from reefclr.settings import Settings
 
 @dataclass(frozen=True)
 class Needs:
-    """What the later jobs need of the data: the study split's test size, the grouped test
-    fraction, the few-shot sizes, the pretraining batch, and what to do with rare classes."""
+    """What decides whether the run stops: the study split's test size and what to do with
+    rare classes. Only these rerun the data check (and its gate): Snakemake does not re-plan
+    the jobs behind the gate in a run that reruns it (README, Reruns)."""
 
     test_size: float = 0.2
-    test_fraction: float = 0.2
-    shots: tuple[int, ...] = ()
-    batch_size: int = 0
     rare_classes: str = "error"
 
     @classmethod
     def of(cls, s: Settings) -> "Needs":
+        return cls(s.evaluation.rf.test_size, s.evaluation.rare_classes)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the configured run asks of the data, advisory (``plan``): the grouped test fraction
+    and the few-shot sizes, the pretraining batch, and the pretraining run's estimated time."""
+
+    test_fraction: float = 0.2
+    shots: tuple[int, ...] = ()
+    batch_size: int = 0
+    pretraining: str = ""  # a sentence (training.estimate); empty: no pretraining
+
+    @classmethod
+    def of(cls, s: Settings, pretraining: str = "") -> "Plan":
         ev = s.evaluation
-        return cls(ev.rf.test_size, ev.grouped.test_fraction, ev.fewshot.shots, s.pretrain.batch_size,
-                   ev.rare_classes)
+        return cls(ev.grouped.test_fraction, ev.fewshot.shots, s.pretrain.batch_size, pretraining)
 
 
 def summarise(reports: list[dict], needs: Needs = Needs()) -> tuple[str, dict]:
@@ -83,6 +95,8 @@ def summarise(reports: list[dict], needs: Needs = Needs()) -> tuple[str, dict]:
     lines += ["", "## Problems", ""]
     lines += [f"- **{p['severity']}** {p['dataset']}: {p['entry']}: {p['reason']} ({p['action']})"
               for p in problems] or ["- none"]
+    lines += ["", "What the configured run asks of this data (few-shot sizes, the pretraining batch and time): "
+              "results/data_check/plan.md."]
     summary = {"datasets": datasets, "problems": problems, "leakage": leaks}
     return "\n".join(lines) + "\n", summary
 
@@ -104,9 +118,8 @@ def predict(reports: list[dict], needs: Needs) -> list[dict]:
     """Problems that would make a later job fail or silently shrink, each with its fix:
     classes too small for the study's split or found in one group only (errors, unless
     ``rare_classes: drop`` leaves them out), a study split too small for its classes, labels
-    that differ only in case, spacing or punctuation, few-shot sizes no split can afford,
-    files that gave no clip, a class confounded with group, and a pretraining set smaller than
-    one batch (warnings)."""
+    that differ only in case, spacing or punctuation, files that gave no clip, and a class
+    confounded with group (warnings)."""
     out = []
     severity = "warning" if needs.rare_classes == "drop" else "error"
     fix = ("merge it into another class or drop it with the dataset's label_map, or set "
@@ -121,9 +134,6 @@ def predict(reports: list[dict], needs: Needs) -> list[dict]:
                 add(f["source"], "gave no clip (shorter than one clip, or no clip took a label)",
                     "warning; check segment.clip_s, segment.tail and the annotations")
         if r["role"] == "pretrain":
-            if needs.batch_size and r["clips"] < needs.batch_size:
-                add("clips", f"{r['clips']} pretraining clips, fewer than pretrain.batch_size {needs.batch_size}",
-                    "warning; every step then uses all clips: add recordings or lower pretrain.batch_size")
             continue
         if r.get("grouping") == "none":
             add("grouping", "every clip is its own group, so clips of one recording may sit on both sides of a "
@@ -155,13 +165,33 @@ def predict(reports: list[dict], needs: Needs) -> list[dict]:
         for same in (v for v in by_norm.values() if len(v) > 1):
             add("labels", f"{same} differ only in case, spacing or punctuation",
                 f"warning; merge them with the dataset's label_map, e.g. {{{same[1]!r}: {same[0]!r}}}")
-        smallest = min((n for c, n in classes.items() if n >= 2 and groups.get(c, 0) >= 2), default=0)
-        most = int(smallest * (1 - needs.test_fraction))
-        too_many = [k for k in needs.shots if k > most]
-        if too_many and smallest:
-            add("few-shot", f"k = {too_many} exceed what a split's training side can hold ({most} clips of the "
-                "smallest class at most)", "warning; those k are left out (evaluation.fewshot.shots)")
     return out
+
+
+def plan(reports: list[dict], asked: Plan) -> tuple[str, dict]:
+    """What the configured run asks of the data (results/data_check/plan.md and .json): few-shot
+    sizes no split can afford, a pretraining set smaller than one batch (warnings), and how
+    long pretraining will take. A leaf of the DAG: changing these settings reruns it alone."""
+    notes = []
+    for r in reports:
+        if r["role"] == "pretrain" and asked.batch_size and r["clips"] < asked.batch_size:
+            notes.append({"dataset": r["dataset"], "entry": "clips", "reason": f"{r['clips']} pretraining clips, "
+                          f"fewer than pretrain.batch_size {asked.batch_size}", "action": "every step then uses "
+                          "all clips: add recordings or lower pretrain.batch_size"})
+        if r["role"] != "test":
+            continue
+        classes, groups = r["classes"], r["groups_per_class"]
+        smallest = min((n for c, n in classes.items() if n >= 2 and groups.get(c, 0) >= 2), default=0)
+        most = int(smallest * (1 - asked.test_fraction))
+        too_many = [k for k in asked.shots if k > most]
+        if too_many and smallest:
+            notes.append({"dataset": r["dataset"], "entry": "few-shot", "reason": f"k = {too_many} exceed what a "
+                          f"split's training side can hold ({most} clips of the smallest class at most)",
+                          "action": "those k are left out (evaluation.fewshot.shots)"})
+    lines = ["# What the run asks of the data", "", "## Pretraining time", "",
+             f"- {asked.pretraining}" if asked.pretraining else "- no embedder needs pretraining", "", "## Warnings", ""]
+    lines += [f"- **warning** {n['dataset']}: {n['entry']}: {n['reason']} ({n['action']})" for n in notes] or ["- none"]
+    return "\n".join(lines) + "\n", {"pretraining": asked.pretraining, "warnings": notes}
 
 
 def gate(summary: dict, on_leakage: str) -> None:

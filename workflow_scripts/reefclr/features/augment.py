@@ -1,5 +1,6 @@
 """SimCLR views made on the device, in batch, from cached mel power spectrograms.
 
+Optionally first (``pretrain.mixup``), BYOL-A's mixup of each clip with another of the batch.
 Each transform fires per clip with probability ``p`` (the study used p=0.5 for each of its
 waveform augmentations): gain (-10..+5 dB), additive white noise (amplitude 1e-4..5e-4,
 added as its expected mel power), a frequency shift (a proxy for pitch shift), a circular
@@ -46,6 +47,16 @@ def augment_mel(mel: torch.Tensor, noise_floor: torch.Tensor, p: float, g: torch
     x = _mask(x, _fire(b, p, g, dev), n_mels // 8, dim=1, g=g)
     x = _mask(x, _fire(b, p, g, dev), t // 8, dim=2, g=g)
     return x
+
+
+def mixup(mel: torch.Tensor, ratio: float, g: torch.Generator) -> torch.Tensor:
+    """BYOL-A's mixup with the archive's own sounds (arXiv 2204.07402): each clip of a (B, n_mels,
+    T) power batch mixed with another clip of the batch, ``(1 - l) x + l x'``, l ~ U(0, ratio)
+    per clip. Power adds as sound does, so the clip keeps its events over a new background."""
+    b, dev = mel.shape[0], mel.device
+    partner = torch.randperm(b, generator=g, device=dev)
+    share = _uniform(b, 0.0, ratio, g, dev).view(b, 1, 1)
+    return (1 - share) * mel + share * mel[partner]
 
 
 def _roll_rows(x: torch.Tensor, shift: torch.Tensor, dim: int, fill_low: bool) -> torch.Tensor:
@@ -157,12 +168,15 @@ class ImageViews:
 
 class DeviceViews:
     """Makes one SimCLR view of a batch of cached mel spectrograms, on the batch's device:
-    the mel augmentations (``p``), the scale (power or dB), then the image stage (``image``)."""
+    mixup with other clips (``mix``, a maximum share; 0: none, no random draw), the mel
+    augmentations (``p``), the scale (power or dB), then the image stage (``image``)."""
 
-    def __init__(self, noise_floor: torch.Tensor, scale: str, p: float, image: ImageViews):
-        self.noise_floor, self.scale, self.p, self.image = noise_floor, scale, p, image
+    def __init__(self, noise_floor: torch.Tensor, scale: str, p: float, image: ImageViews, mix: float = 0.0):
+        self.noise_floor, self.scale, self.p, self.image, self.mix = noise_floor, scale, p, image, mix
 
     def __call__(self, mel: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+        if self.mix:
+            mel = mixup(mel, self.mix, g)
         x = augment_mel(mel, self.noise_floor.to(mel.device), self.p, g)
         if self.scale == "db":
             x = power_to_db(x)

@@ -37,6 +37,10 @@ class CachedSet:
     def __len__(self) -> int:
         return len(self.index)
 
+    def subset(self, positions: np.ndarray) -> "CachedSet":
+        """The clips at ``positions`` (in that order) as a set of their own; no copy of the arrays."""
+        return CachedSet(self.index.iloc[positions].reset_index(drop=True), self.mels, self.waves, self.dirs)
+
     def mel(self, positions: np.ndarray) -> np.ndarray:
         """Mel spectrograms of the clips at ``positions`` (rows of ``index``), in that order."""
         return self._gather(self.mels, positions)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from reefclr.features.augment import DeviceViews, ImageViews, white_noise_mel_power
+from reefclr.features.augment import DeviceViews, ImageViews, mixup, white_noise_mel_power
 from reefclr.features.cachedset import CachedSet
 from reefclr.core.processes import Group
 from reefclr.features.spectrogram import MelSpectrogram, mel_basis, power_to_db, to_image
@@ -77,8 +77,9 @@ class WaveformSteps(torch.utils.data.Dataset):
     """Item ``step``: (2, b, samples), both augmented waveform views of this process's b
     clips of that step. Opens the cache lazily, once per worker."""
 
-    def __init__(self, shard_dirs: list[str], batch: int, settings: ViewSettings, group: Group):
-        self.shard_dirs, self.batch, self.settings, self.group = shard_dirs, batch, settings, group
+    def __init__(self, data: CachedSet, batch: int, settings: ViewSettings, group: Group):
+        self.shard_dirs, self.positions = data.dirs, data.index[["shard_pos", "row"]].to_numpy()
+        self.batch, self.settings, self.group = batch, settings, group
         self._data: CachedSet | None = None
 
     def __len__(self) -> int:
@@ -86,8 +87,10 @@ class WaveformSteps(torch.utils.data.Dataset):
 
     def __getitem__(self, step: int) -> torch.Tensor:
         p, seed = self.settings.pretrain, self.settings.seed
-        if self._data is None:
-            self._data = CachedSet.open(self.shard_dirs)
+        if self._data is None:  # the same clips (and order) as the set it was made from
+            opened = CachedSet.open(self.shard_dirs)
+            where = opened.index.reset_index().set_index(["shard_pos", "row"])["index"]
+            self._data = opened.subset(where.loc[list(map(tuple, self.positions))].to_numpy())
             self._augment = study_augment(p.augment_p, p.waveform_method, p.noise_p)
         local = self.batch // self.group.world
         first = self.group.rank * local
@@ -107,12 +110,12 @@ def _worker_init(_: int) -> None:
 
 
 def device_views(spectrogram: Spectrogram, model_input: ModelInput, p: float, min_scale: float,
-                 image: ImageViews | None = None) -> DeviceViews:
+                 image: ImageViews | None = None, mix: float = 0.0) -> DeviceViews:
     """Batched views from the cached mel (white noise added as its expected mel power)."""
     window = torch.hann_window(spectrogram.win_length, periodic=True)
     basis = torch.from_numpy(mel_basis(spectrogram.sample_rate, spectrogram.n_fft, spectrogram.n_mels))
     image = image or ImageViews(model_input.image_size, min_scale)
-    return DeviceViews(white_noise_mel_power(basis, window), model_input.scale, p, image)
+    return DeviceViews(white_noise_mel_power(basis, window), model_input.scale, p, image, mix)
 
 
 def image_views(p: Pretrain, model_input: ModelInput) -> ImageViews:
@@ -128,13 +131,13 @@ class ViewSource:
         self.kind, self.data, self.batch, self.seed = p.views, data, batch, settings.seed
         self.group, self.device = group, device
         self.scale = settings.model_input.scale
-        self.workers, self.image = p.workers, image_views(p, settings.model_input)
+        self.workers, self.image, self.mix = p.workers, image_views(p, settings.model_input), p.mixup
         if p.views == "device":
             self.views = device_views(settings.spectrogram, settings.model_input, p.augment_p, p.crop_min_scale,
-                                      image=self.image)
+                                      image=self.image, mix=p.mixup)
         elif p.views == "waveform":
             self.melspec = MelSpectrogram.from_settings(settings.spectrogram).to(device)
-            self.steps_data = WaveformSteps(data.dirs, batch, settings, group)
+            self.steps_data = WaveformSteps(data, batch, settings, group)
         else:
             raise ValueError(f"unknown pretrain.views {p.views!r}; known: device, waveform")
 
@@ -166,8 +169,10 @@ class ViewSource:
             t0 = time.perf_counter()
             waves = next(it).to(self.device, non_blocking=True)  # (2, b, samples)
             mel = self.melspec(waves.flatten(0, 1)).unflatten(0, waves.shape[:2])  # (2, b, n_mels, frames)
-            x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
             g = step_generator(self.seed, step, self.device)
+            if self.mix:
+                mel = torch.stack([mixup(mel[v], self.mix, g) for v in range(2)])
+            x = power_to_db(mel.flatten(0, 1)).view_as(mel) if self.scale == "db" else mel
             offset = self.group.rank * mel.shape[1]
             x0, x1 = (self.image(x[v], g, total=self.batch, offset=offset) for v in range(2))
             yield step, x0, x1, time.perf_counter() - t0

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from reefclr.models.encoders import EncoderArgs, build_encoder, simclr_init_
+from reefclr.models.encoders import EncoderArgs, build_encoder, imagenet_resnet50, simclr_init_
 
 
 class BatchNorm1dNoBias(nn.BatchNorm1d):
@@ -41,13 +41,21 @@ class ProjectionHead(nn.Module):
 class SimCLR(nn.Module):
     """Encoder f(.) plus projection head g(.); forward returns the projections z."""
 
-    def __init__(self, encoder_args: EncoderArgs, projection_dim: int = 128, init: str = "simclr"):
+    def __init__(self, encoder_args: EncoderArgs, projection_dim: int = 128, init: str = "simclr",
+                 weights: str | None = None):
+        """``init``: simclr, torchvision (the library default, as the study's run had) or imagenet
+        (the encoder from the torchvision ImageNet state dict at ``weights``, the head simclr's)."""
         super().__init__()
         self.encoder_args = encoder_args
         self.encoder, self.dim = build_encoder(encoder_args)
         self.head = ProjectionHead(self.dim, projection_dim)
-        if init == "simclr":  # else torchvision's/PyTorch's default initialisation, as the study's run had
+        if init in ("simclr", "imagenet"):
             simclr_init_(self)
+        if init == "imagenet":
+            if encoder_args.name != "resnet50" or weights is None:
+                raise ValueError(f"init imagenet needs encoder resnet50 and a weights file; got "
+                                 f"{encoder_args.name!r}, {weights!r}")
+            self.encoder.load_state_dict(imagenet_resnet50(weights).state_dict())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.encoder(x))  # (B, 3, S, S) -> (B, projection_dim)

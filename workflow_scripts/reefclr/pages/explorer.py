@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -198,9 +200,28 @@ def write_page(panels: list, path: str, title: str, notes: str) -> None:
         tmp.write_text(html, encoding="utf-8")
 
 
-def deploy_panel(dataset: str, media: pd.DataFrame, point_size: int):
+@dataclass(frozen=True)
+class Rounds:
+    """One sound's review rounds in a deployment (rounds.csv) and its last round's review pages."""
+
+    sound: str
+    table: pd.DataFrame
+    pages: list[str]
+
+    def html(self) -> str:
+        shown = self.table[["round", "reviewed", "roc_auc", "threshold_source", "events", "density", "density_low",
+                            "density_high", "event_f1"]]
+        links = " · ".join(f"<a href='{html.escape(Path(p).relative_to('results').as_posix(), quote=True)}'>"
+                           f"{html.escape(Path(p).stem)} sample</a>" for p in self.pages)
+        return (f"<p><b>{html.escape(self.sound)}</b>, review rounds side by side; review the last round: {links} "
+                "(keys y / n / u, save, put the file in deploy.review.reviewed, rerun)</p>"
+                + shown.to_html(index=False, border=0, float_format=lambda v: f"{v:.3g}", na_rep=""))
+
+
+def deploy_panel(dataset: str, media: pd.DataFrame, point_size: int, rounds: list[Rounds] = ()):
     """A deployment's search hits and detections, at their time (or order) and score, coloured
-    by query or sound; hover for the spectrogram, click to hear the window."""
+    by query or sound; hover for the spectrogram, click to hear the window; each sound's review
+    rounds side by side, with links to its review pages."""
     from bokeh.layouts import column
     from bokeh.models import ColumnDataSource, CustomJS, Div, HoverTool, TabPanel, TapTool
     from bokeh.plotting import figure
@@ -222,4 +243,5 @@ def deploy_panel(dataset: str, media: pd.DataFrame, point_size: int):
     header = Div(text=f"<p><b>{html.escape(dataset)}</b>: {len(table):,} search hits and detections (the best "
                       "explorer.max_media of each query and sound). Hover for the spectrogram; click to hear it.</p>")
     legend = Div(text=legend_html(table["kind"], table["colour"]), width=1040)
-    return TabPanel(child=column(header, legend, plot), title=dataset)
+    review = Div(text="".join(r.html() for r in rounds), width=1040)
+    return TabPanel(child=column(header, review, legend, plot), title=dataset)

@@ -98,29 +98,38 @@ def grouped_bars(table: pd.DataFrame, bars: Bars, embedders: list[str], path, dp
     _save(fig, path, dpi)
 
 
-def loss_curve(history: pd.DataFrame, path, dpi: int = 150) -> None:
-    """NT-Xent loss and learning rate against step; below, the online k-NN accuracy if checked."""
-    knn = history.dropna(subset=["knn_accuracy"]) if "knn_accuracy" in history else history.iloc[:0]
-    rows = 2 if len(knn) else 1
-    fig, axes = plt.subplots(rows, 1, figsize=(6, 3.5 * rows), sharex=True, squeeze=False)
+def loss_curve(history: pd.DataFrame, checks: pd.DataFrame, path, dpi: int = 150) -> None:
+    """Loss and learning rate against step; below, the checks against the untrained twin (step 0):
+    k-NN accuracy with recordings held out, effective rank, alignment and uniformity."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), squeeze=False)
     ax = axes[0, 0]
     ax.plot(history["step"], history["loss"], color="tab:blue", lw=1, alpha=0.5, label="loss")
     if len(history) >= 5:
         smooth = history["loss"].rolling(max(1, len(history) // 20), min_periods=1).mean()
         ax.plot(history["step"], smooth, color="tab:blue", lw=2, label="loss (smoothed)")
     ax.set_ylabel("NT-Xent loss")
-    twin = ax.twinx()
-    twin.plot(history["step"], history["lr"], color="tab:orange", lw=1, label="learning rate")
-    twin.set_ylabel("learning rate")
+    lr = ax.twinx()
+    lr.plot(history["step"], history["lr"], color="tab:orange", lw=1, label="learning rate")
+    lr.set_ylabel("learning rate")
     ax.set_title("SimCLR pretraining")
     ax.legend(loc="upper right", fontsize=8, frameon=False)
-    if len(knn):
-        ax2 = axes[1, 0]
-        ax2.plot(knn["step"], knn["knn_accuracy"], "o-", color="tab:green")
-        ax2.set_ylim(0, 1.02)
-        ax2.set_ylabel("k-NN accuracy (held-out 20%)")
-        ax2.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("step")
+    twin = checks[checks["step"] == 0]
+    panels = [(axes[0, 1], "knn_accuracy", "k-NN accuracy (recordings held out)"),
+              (axes[1, 0], "effective_rank", "effective rank of h (RankMe)"),
+              (axes[1, 1], "alignment", "alignment (lower: views agree)")]
+    for ax, column, label in panels:
+        ax.plot(checks["step"], checks[column], "o-", color="tab:green", label="trained")
+        if len(twin) and np.isfinite(twin[column].iloc[0]):
+            ax.axhline(twin[column].iloc[0], color="grey", ls="--", label="untrained twin (step 0)")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, frameon=False)
+    axes[0, 1].set_ylim(0, 1.02)
+    uni = axes[1, 1].twinx()
+    uni.plot(checks["step"], checks["uniformity"], "s:", color="tab:purple")
+    uni.set_ylabel("uniformity (dotted; lower: spread)")
+    for ax in axes[1]:
+        ax.set_xlabel("step")
     _save(fig, path, dpi)
 
 
@@ -250,69 +259,4 @@ def published_scatter(reproduced: pd.DataFrame, published: pd.DataFrame, path, d
     else:
         ax.text(0.5, 0.5, "no embedding x location in common\nwith the published table", ha="center",
                 va="center", transform=ax.transAxes)
-    _save(fig, path, dpi)
-
-
-def diel(hourly: pd.DataFrame, sound: str, path, dpi: int = 150) -> None:
-    """Per site, events per recorded hour as an hour-of-day x date heat map (grey: no recording)."""
-    sites = sorted(hourly["site"].astype(str).unique())
-    dates = sorted(hourly["date"].unique())
-    fig, axes = plt.subplots(1, len(sites), figsize=(1.2 + 0.45 * max(4, len(dates)) * len(sites), 4.2),
-                             squeeze=False, sharey=True)
-    top = max(float(hourly["events_per_hour"].max()), 1e-9)
-    for ax, site in zip(axes[0], sites, strict=True):
-        grid = np.full((24, len(dates)), np.nan)
-        for r in hourly[hourly["site"].astype(str) == site].itertuples():
-            grid[int(r.hour), dates.index(r.date)] = r.events_per_hour
-        cmap = matplotlib.colormaps["viridis"].copy()
-        cmap.set_bad("#dddddd")
-        image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", origin="lower", cmap=cmap, vmin=0, vmax=top,
-                          extent=(-0.5, len(dates) - 0.5, -0.5, 23.5), interpolation="nearest")
-        ax.set_xticks(range(len(dates)), [d[5:] for d in dates], rotation=90, fontsize=7)
-        ax.set_title(site, fontsize=9)
-    axes[0][0].set_yticks(range(0, 24, 3))
-    axes[0][0].set_ylabel("hour of day")
-    fig.colorbar(image, ax=axes[0].tolist(), label=f"{sound} events per recorded hour")
-    fig.suptitle(f"{sound}: diel pattern per site", fontsize=10)
-    _save(fig, path, dpi)
-
-
-def detection_series(hourly: pd.DataFrame, sound: str, path, dpi: int = 150) -> None:
-    """Events per recorded hour over time, one line per site."""
-    fig, ax = plt.subplots(figsize=(8, 3.2))
-    table = hourly.assign(when=pd.to_datetime(hourly["date"]) + pd.to_timedelta(hourly["hour"], unit="h"))
-    for site, rows in table.groupby(table["site"].astype(str), sort=True):
-        rows = rows.sort_values("when")
-        ax.plot(rows["when"], rows["events_per_hour"], marker="o", ms=3, lw=1, label=site)
-    ax.set_ylabel(f"{sound} events per recorded hour")
-    ax.legend(fontsize=7, ncol=4)
-    fig.autofmt_xdate()
-    _save(fig, path, dpi)
-
-
-def density_diel(table: pd.DataFrame, sound: str, level: float, path, dpi: int = 150) -> None:
-    """Call density by hour of day, one panel per site: the estimate with its interval (band),
-    the site's whole-deployment density as a dashed line, the true density where known (x)."""
-    hourly = table[table["period"].str.startswith("hour ")]
-    sites = sorted(hourly["site"].astype(str).unique()) or ["(none)"]
-    fig, axes = plt.subplots(1, len(sites), figsize=(3.6 * len(sites) + 0.8, 3.4), squeeze=False, sharey=True)
-    for ax, site in zip(axes[0], sites, strict=True):
-        rows = hourly[hourly["site"].astype(str) == site].assign(
-            hour=lambda d: d["period"].str.slice(5).astype(int)).sort_values("hour")
-        ax.fill_between(rows["hour"], rows["low"], rows["high"], step="mid", alpha=0.3, color="#1f77b4",
-                        label=f"{level:.0%} interval")
-        ax.step(rows["hour"], rows["density"], where="mid", color="#1f77b4", label="estimate")
-        whole = table[(table["site"].astype(str) == site) & (table["period"] == "all")]
-        if len(whole):
-            ax.axhline(whole["density"].iloc[0], ls="--", lw=0.8, color="0.4", label="whole deployment")
-        if "true_density" in rows and rows["true_density"].notna().any():
-            ax.plot(rows["hour"], rows["true_density"], "x", color="#d62728", label="true (known events)")
-        ax.set_xlim(-0.5, 23.5)
-        ax.set_xticks(range(0, 24, 3))
-        ax.set_xlabel("hour of day")
-        ax.set_title(site, fontsize=9)
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel(f"share of windows with {sound}")
-    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    fig.suptitle(f"{sound}: call density per site and hour (no threshold)", fontsize=10)
     _save(fig, path, dpi)

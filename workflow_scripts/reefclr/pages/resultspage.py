@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,8 +102,11 @@ class Tables:
 TITLE = "ReefCLR: which embedding tells these reef sounds apart"
 
 
-def page(tables: Tables, figures: list[str | Path], title: str = TITLE, notice: str = "") -> str:
-    """The whole page as HTML text."""
+def page(tables: Tables, figures: list[str | Path], title: str = TITLE, notice: str = "",
+         deployments: list[dict] = (), pretraining: list[str] = ()) -> str:
+    """The whole page as HTML text; ``deployments`` (``params.Inputs.deployment_parts``) adds each
+    deployment's review rounds, ``pretraining`` (model card, training figure) the checks of the
+    trained encoder against its untrained twin."""
     summary, paired, rf, chisq = tables.summary, tables.paired, tables.rf, tables.chisq
     headline = summary[summary["metric"] == "macro_f1"]
     headline = headline[headline["protocol"].isin(["rf_grouped", "logreg_grouped"])].copy()
@@ -126,10 +130,60 @@ def page(tables: Tables, figures: list[str | Path], title: str = TITLE, notice: 
                  "the same splits, p-values Holm-adjusted per protocol (tables/paired_differences.csv)."
                  + (" One embedder was evaluated, so no difference between embedders could be computed."
                     if paired.empty else "") + "</p>")
+    if pretraining:
+        parts.append(pretraining_html(json.loads(Path(pretraining[0]).read_text()), pretraining[1]))
     parts.append("<h2>Grouped macro-F1</h2>" + grouped.to_html(index=False, border=0))
     parts.append("<h2>The study's tables</h2><h3>RF_results.csv</h3>"
                  + rf.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}")
                  + "<h3>chisq_results.csv</h3>" + chisq.to_html(index=False, border=0, float_format=lambda v: f"{v:.4g}"))
     parts.append("<h2>Figures</h2>" + "".join(f"<h3>{html.escape(Path(f).stem)}</h3>{_image(f)}" for f in figures))
+    parts += [deployment_html(part) for part in deployments]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+VERDICTS = {"better": "It beats its untrained twin on every grouped split.",
+            "not better": "It is NO BETTER than its untrained twin: what it learned does not separate these "
+                          "labelled sounds better than random weights do.",
+            "not clearly better": "It is NOT CLEARLY BETTER than its untrained twin: better on some grouped "
+                                  "splits, worse on others.",
+            "unknown": "No labelled set was checked (pretrain.knn.dataset), so nothing says whether it learned."}
+
+
+def pretraining_html(card: dict, figure: str | Path) -> str:
+    """Did self-supervision learn anything: the last check against the untrained twin (step 0),
+    said plainly, with the effective rank and the training figure."""
+    twin = card.get("against_twin", {"verdict": "unknown", "text": ""})
+    checks = card.get("checks", [])
+    first, last = (checks[0], checks[-1]) if checks else ({}, {})
+    rank = (f" Effective rank of its embeddings {last['effective_rank']:.1f} (untrained twin "
+            f"{first['effective_rank']:.1f}; 1 would be collapse)." if checks else "")
+    return (f"<h2>Did pretraining learn anything?</h2><p class='verdict-{html.escape(twin['verdict'].replace(' ', '-'))}'>"
+            f"<b>{html.escape(VERDICTS[twin['verdict']])}</b> {html.escape(twin['text'])}.{html.escape(rank)} "
+            "k-NN accuracy with whole recordings held out, on the same grouped splits at every check "
+            "(results/models/reefclr/diagnostics.csv).</p>" + _image(figure))
+
+
+ROUND_COLUMNS = {"round": "round", "reviewed": "reviewed windows", "roc_auc": "ROC-AUC", "threshold": "threshold",
+                 "threshold_source": "threshold from", "precision_low": "precision bound", "events": "events",
+                 "density": "density", "true_density": "true density", "event_f1": "event F1"}
+
+
+def deployment_html(part: dict) -> str:
+    """One sound in one deployment: its review rounds side by side (a round that did not help
+    shows as such), the last round's figures, and links to its review pages."""
+    table = pd.read_csv(part["rounds"])
+    table["density"] = [f"{d:.3f} [{lo:.3f}, {hi:.3f}]" if pd.notna(d) else "not estimated"
+                        for d, lo, hi in zip(table["density"], table["density_low"], table["density_high"])]
+    table["roc_auc"] = [f"{a:.2f} [{lo:.2f}, {hi:.2f}]" for a, lo, hi in
+                        zip(table["roc_auc"], table["roc_auc_low"], table["roc_auc_high"])]
+    shown = table[[c for c in ROUND_COLUMNS if c in table]].rename(columns=ROUND_COLUMNS)
+    index = Path("results")
+    links = " · ".join(f"<a href='{html.escape(Path(p).relative_to(index).as_posix(), quote=True)}'>"
+                       f"{html.escape(Path(p).stem)} sample</a>" for p in part["pages"])
+    return (f"<h2>{html.escape(part['sound'])} in {html.escape(part['dataset'])}: review rounds</h2>"
+            f"<p>Round k + 1 retrains on every window reviewed in rounds 0 to k. Review round {part['round']} "
+            f"in the browser: {links} (save, put the file in the folder <code>deploy.review.reviewed</code> names, "
+            "rerun).</p>"
+            + shown.to_html(index=False, border=0, float_format=lambda v: f"{v:.3g}", na_rep="")
+            + "".join(_image(f) for f in part["figures"]))

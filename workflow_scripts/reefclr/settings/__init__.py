@@ -20,6 +20,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from . import trace
 from .base import HARDWARE, RESULT, RUNTIME, Record, _build, _frozen, _plain, hardware, kind, runtime
 from .data import Audio, Columns, Data, Dataset, Demo, Segment
 from .deploy import Classifier, Deploy, Detect, Review
@@ -27,13 +28,13 @@ from .embed import AcousticIndices, Embed
 from .evaluation import Cluster, Evaluation, FewShot, Grouped, Logreg, RandomForest, Study, Umap, Umap2d
 from .features import ModelInput, Spectrogram
 from .pages import Explorer, Figures
-from .training import Knn, Pretrain, Supervised
+from .training import Knn, Pretrain, Select, Supervised
 
 __all__ = [
     "HARDWARE", "RESULT", "RUNTIME", "Record", "_build", "_frozen", "_plain", "hardware", "kind", "runtime",
     "Audio", "Columns", "Data", "Dataset", "Demo", "Segment", "Classifier", "Deploy", "Detect", "Review",
     "AcousticIndices", "Embed", "Cluster", "Evaluation", "FewShot", "Grouped", "Logreg", "RandomForest", "Study",
-    "Umap", "Umap2d", "ModelInput", "Spectrogram", "Explorer", "Figures", "Knn", "Pretrain", "Supervised",
+    "Umap", "Umap2d", "ModelInput", "Spectrogram", "Explorer", "Figures", "Knn", "Pretrain", "Select", "Supervised",
     "Settings", "load",
 ]
 
@@ -71,4 +72,6 @@ class Settings(Record):
 
 def load(config: typing.Mapping[str, Any]) -> Settings:
     """The records of a validated config (a job's ``snakemake.config``)."""
-    return Settings.from_config(config)
+    settings = Settings.from_config(config)
+    trace.start_if_asked()
+    return settings

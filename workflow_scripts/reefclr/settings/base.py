@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 RESULT, RUNTIME, HARDWARE = "result", "runtime", "hardware"
+_READS: set[str] | None = None  # the dotted keys of fields read, while ``trace`` records them
 
 
 def runtime():
@@ -52,15 +53,26 @@ class Record:
     optional: ClassVar[tuple[str, ...]] = ()  # keys the schema may leave out (no default): None
 
     @classmethod
-    def from_config(cls, values: typing.Mapping[str, Any]):
-        """The record of a validated config section (the schema filled every default)."""
+    def from_config(cls, values: typing.Mapping[str, Any], path: str | None = None):
+        """The record of a validated config section (the schema filled every default), at the
+        dotted ``path`` of the config (its section by default)."""
         hints = typing.get_type_hints(cls)
+        path = cls.section if path is None else path
         kwargs = {}
         for f in fields(cls):
             if f.name not in values and f.name not in cls.optional:
                 raise KeyError(f"{cls.section or cls.__name__}: no {f.name!r} (is the config validated?)")
-            kwargs[f.name] = _build(hints[f.name], values.get(f.name))
-        return cls(**kwargs)
+            kwargs[f.name] = _build(hints[f.name], values.get(f.name), _join(path, f.name))
+        record = cls(**kwargs)
+        object.__setattr__(record, "_path", path)
+        return record
+
+    def __getattribute__(self, name: str):
+        if _READS is not None and name in _field_names(type(self)):
+            path = object.__getattribute__(self, "__dict__").get("_path")
+            if path is not None:  # a record derived from others (Settings.audio) was read through them
+                _READS.add(_join(path, name))
+        return object.__getattribute__(self, name)
 
     def to_dict(self) -> dict:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
@@ -91,17 +103,35 @@ class Record:
         return out
 
 
-def _build(hint, value):
+def _build(hint, value, path: str = ""):
     origin = typing.get_origin(hint)
     if isinstance(hint, type) and issubclass(hint, Record):
-        return hint.from_config(value)
+        return hint.from_config(value, path)
     if origin is tuple and value is not None:
         (item, *_) = typing.get_args(hint)
-        return tuple(_build(item, v) for v in value)
+        return tuple(_build(item, v, f"{path}[{i}]") for i, v in enumerate(value))
     if origin is dict and value is not None:
         _, item = typing.get_args(hint)
-        return {k: _build(item, v) for k, v in value.items()}
+        return {k: _build(item, v, _join(path, k)) for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return None if value is None else _build(args[0], value)
+        return None if value is None else _build(args[0], value, path)
     return _frozen(value)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+_NAMES: dict[type, frozenset] = {}
+
+
+def _field_names(cls) -> frozenset:
+    if cls not in _NAMES:
+        _NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return _NAMES[cls]
+
+
+def untraced(record: Record, name: str):
+    """A field read that is not a setting the job depends on (a lookup by key, say)."""
+    return object.__getattribute__(record, name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .base import Record
+from .base import Record, untraced
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Data(Record):
 
     def dataset(self, dataset_id: str) -> Dataset:
         for d in self.datasets:
-            if d.id == dataset_id:
+            if untraced(d, "id") == dataset_id:  # the other datasets' ids are a lookup, not a setting read
                 return d
         raise KeyError(f"no dataset {dataset_id!r}; datasets: {[d.id for d in self.datasets]}")
 

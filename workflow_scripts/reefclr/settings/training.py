@@ -1,5 +1,5 @@
-"""The training records: SimCLR pretraining (``Pretrain``, with its k-NN check ``Knn``) and
-the supervised ceiling (``Supervised``)."""
+"""The training records: SimCLR pretraining (``Pretrain``, with its checks ``Knn`` and its choice
+of clips ``Select``) and the supervised ceiling (``Supervised``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ class Knn(Record):
     dataset: str | None
     k: int
     every: int = runtime()
+
+
+@dataclass(frozen=True)
+class Select(Record):
+    """Which cached clips pretraining uses: the top ``keep`` fraction by ``by`` (features.selection)."""
+
+    by: str
+    keep: float
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Pretrain(Record):
     waveform_method: str
     precision: str
     knn: Knn
+    mixup: float
+    select: Select
     version: int
     device: str = hardware()
     sync_batchnorm: str = hardware()
@@ -52,6 +62,8 @@ class Pretrain(Record):
     log_every: int = runtime()
     workers: int = runtime()
     compile: bool = runtime()
+    min_rank: float = runtime()  # below it at the end the run stops rather than export a collapsed encoder
+    max_hours: float | None = runtime()  # above it (estimated) the run does not start
 
 
 @dataclass(frozen=True)

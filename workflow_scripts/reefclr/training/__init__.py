@@ -1,5 +1,5 @@
 """Training: the SimCLR loop (checkpoints, resume, data-parallel), LARS and its schedule, the
-online k-NN check, devices, and the supervised ceiling.
+checks against the untrained twin (diagnostics), the time estimate (estimate), devices, and the supervised ceiling.
 
-May import: core, the spine, data, features, models.
+May import: core, the spine, data, features, models, evaluation (its grouped splits).
 """

@@ -109,14 +109,16 @@ def run_variant(name: str, change: dict, args, shards, labelled, work: Path) -> 
     index = CachedSet.open(list(labelled)).index
     keep = np.isin(index["label"].astype(str), np.unique(probe.labels))
     index = index[keep]
-    evaluation = replace(s.evaluation, fewshot=replace(s.evaluation.fewshot, shots=(1, 2)))
+    evaluation = replace(s.evaluation, fewshot=replace(s.evaluation.fewshot, shots=(1, 2, 4)))
     long = scores({"trained": embed_table(result.model, probe, index), "twin": embed_table(twin, probe, index)},
                   evaluation)
     summary, paired = probes.summarise(long), probes.paired_differences(long)
     fewshot = probes.paired_differences(long, "roc_auc")
     rows = []
+    shots = sorted(p for p in summary.protocol.unique() if p.startswith("fewshot_k"))
     for key, (protocol, metric) in PROBES.items():
-        metric = metric or "roc_auc"
+        if key == "fewshot":  # the largest k every split affords
+            protocol, metric = max(shots, key=lambda p: int(p[len("fewshot_k"):])), "roc_auc"
         part = summary[(summary.protocol == protocol) & (summary.metric == metric)].set_index("embedder")
         pair = (fewshot if key == "fewshot" else paired)
         pair = pair[pair.protocol == protocol].iloc[0]

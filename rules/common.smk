@@ -63,6 +63,7 @@ localrules:
     download_weights,
     plot_published,
     validate_data,
+    check_plan,
     aggregate_tables,
     plot_figures,
     build_results_page,

@@ -89,3 +89,25 @@ def test_rounds_learn_from_every_sample_reviewed_before_them(demo, tmp_path):
     assert inputs.round_reviews(second) == [f"results/deploy/deploy_reef/round-{k}/review/fish/{kind}.reviewed.txt"
                                             for k in (0, 1) for kind in ("validation", "active")]
     assert inputs.earlier_here(second) == inputs.round_reviews(second)  # one deployment
+
+
+def test_a_run_that_rewrote_the_data_check_says_to_run_again(tmp_path, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    started = time.time()
+    assert not params.data_check_reran(started)  # no data check yet
+    summary = tmp_path / paths.CHECK_SUMMARY
+    summary.parent.mkdir(parents=True)
+    summary.write_text("{}")
+    os.utime(summary, (started - 60, started - 60))
+    assert not params.data_check_reran(started)  # from an earlier run
+    os.utime(summary, (started + 1, started + 1))
+    assert params.data_check_reran(started) and "run the same command once more" in params.DATA_CHECK_RERAN
+
+
+def test_the_data_check_reads_only_what_stops_the_run_and_the_plan_the_rest(demo):
+    assert set(params.data_needs(demo)) == {"test_size", "rare_classes"}
+    plan = params.data_plan(demo)
+    assert plan["pretraining"]["encoder"] == demo.pretrain.encoder and plan["shots"] == list(demo.evaluation.fewshot.shots)

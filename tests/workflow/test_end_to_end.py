@@ -160,7 +160,7 @@ def test_linear_probe_change_reruns_only_its_jobs_and_few_shot(finished):
 
 def test_few_shot_change_reruns_only_few_shot(finished):
     counts = _override(finished, "evaluation:\n  fewshot:\n    shots: [1, 2]\n")
-    assert counts == {"probe_grouped": 3} | TABLES
+    assert counts == {"probe_grouped": 3, "check_plan": 1} | TABLES  # the plan warns of k no split affords
 
 
 def test_split_change_reruns_every_grouped_probe(finished):

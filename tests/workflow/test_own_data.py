@@ -54,14 +54,17 @@ def test_only_data_gives_the_whole_dag_with_the_schemas_defaults(workflow_copy, 
     counts = planned_rules(workflow_copy, "--configfile", "mine.yaml")
     # the schema's embedders (reefclr, random_init, mel_stats), none from the audio; no deployment
     assert set(counts) == ALL_RULES - {"make_demo_data"} - DEPLOY_RULES
-    out = snakemake(workflow_copy, "validate_data", "--cores", "2", "--configfile", "mine.yaml")
+    out = snakemake(workflow_copy, "validate_data", "check_plan", "--cores", "2", "--configfile", "mine.yaml")
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     summary = json.loads((workflow_copy / "results/data_check/summary.json").read_text())
     by_id = {d["dataset"]: d for d in summary["datasets"]}
     assert by_id["test_myreef"]["classes"]["fish"] == 3 and by_id["test_myreef"]["classes"]["ambient"] >= 3
     assert by_id["pretrain"]["sample_rates"] == {"16000": 6}
     assert [p for p in summary["problems"] if p["severity"] == "error"] == []
-    assert "14 pretraining clips, fewer than pretrain.batch_size 512" in {p["reason"] for p in summary["problems"]}
+    plan = json.loads((workflow_copy / "results/data_check/plan.json").read_text())
+    assert "14 pretraining clips, fewer than pretrain.batch_size 512" in {n["reason"] for n in plan["warnings"]}
+    # no pretrain block: the study's ResNet50 recipe, and the plan says how long it takes here
+    assert "5400 steps x 1024 views x 24.3 GFLOP" in plan["pretraining"] and " h on " in plan["pretraining"]
     text = (workflow_copy / "results/data_check/summary.md").read_text()
     assert "## test_myreef (test)" in text and "| fish | 3 | 3 |" in text  # 3 clips from 3 recordings
     # the labelled recordings are also in the unlabelled folder: reported as leakage

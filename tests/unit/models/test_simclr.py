@@ -128,7 +128,7 @@ def test_the_small_archive_preset_composes_and_fits_its_own_bound_on_two_cores()
 
     s = settings.load(workflow_config("config.yaml", "presets/small_archive.yaml"))
     p = s.pretrain
-    assert (p.encoder, p.init, p.mixup, p.select.keep) == ("resnet50", "imagenet", 0.4, 0.5)
+    assert (p.encoder, p.init, p.mixup, p.select.keep) == ("resnet50", "imagenet", 0.0, 0.5)
     guess = estimate.on_cpu(p.to_dict(), s.model_input.image_size, 2)
     assert guess.hours < p.max_hours
     assert "imagenet" in params.weights_needed(s)

@@ -78,7 +78,7 @@ class WaveformSteps(torch.utils.data.Dataset):
     clips of that step. Opens the cache lazily, once per worker."""
 
     def __init__(self, data: CachedSet, batch: int, settings: ViewSettings, group: Group):
-        self.shard_dirs, self.positions = data.dirs, data.index[["shard_pos", "row"]].to_numpy()
+        self.shard_dirs, self.index = data.dirs, data.index
         self.batch, self.settings, self.group = batch, settings, group
         self._data: CachedSet | None = None
 
@@ -87,10 +87,9 @@ class WaveformSteps(torch.utils.data.Dataset):
 
     def __getitem__(self, step: int) -> torch.Tensor:
         p, seed = self.settings.pretrain, self.settings.seed
-        if self._data is None:  # the same clips (and order) as the set it was made from
+        if self._data is None:  # this worker's own memory maps, under the clips (and order) it was given
             opened = CachedSet.open(self.shard_dirs)
-            where = opened.index.reset_index().set_index(["shard_pos", "row"])["index"]
-            self._data = opened.subset(where.loc[list(map(tuple, self.positions))].to_numpy())
+            self._data = CachedSet(self.index, opened.mels, opened.waves, opened.dirs)
             self._augment = study_augment(p.augment_p, p.waveform_method, p.noise_p)
         local = self.batch // self.group.world
         first = self.group.rank * local

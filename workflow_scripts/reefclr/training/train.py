@@ -87,8 +87,8 @@ def pretrain(job: PretrainJob, stop_after: int | None = None) -> TrainResult:
     """Train SimCLR on the cache of ``job.shard_dirs``; the final state is also the checkpoint.
 
     ``job.knn_shard_dirs``: a labelled set for the checks against the untrained twin
-    (``diagnostics``); ``stop_after`` ends the loop early (tests). Under ``torchrun`` each process trains on its slice of every global
-    batch; only rank 0 writes.
+    (``diagnostics``); ``stop_after`` ends the loop early (tests). Under ``torchrun`` each
+    process trains on its slice of every global batch; only rank 0 writes.
     """
     cfg, seed = job.pretrain, job.views.seed
     torch.set_num_threads(max(1, job.threads))
